@@ -1,0 +1,128 @@
+"""The ``qa`` command: a thin layer that parses flags, calls ``qa.api`` and renders the result.
+
+Heavy imports happen inside the commands so that ``qa --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from qa.errors import QAError
+
+
+def _settings(ctx: click.Context, **overrides):
+    from qa.config import load_settings
+
+    base = ctx.obj or {}
+    return load_settings(**{**base, **overrides})
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index-dir", type=click.Path(file_okay=False), default=None, help="Index folder [env QA_INDEX_DIR; default ./index].")
+@click.option("--chroma-url", default=None, help="Use a Chroma server instead of the embedded index [env QA_CHROMA_URL].")
+@click.version_option(package_name="qa")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: str | None, chroma_url: str | None) -> None:
+    """Cited answers, briefings and event records from news articles about military exercises,
+    deployments and alliances."""
+    ctx.obj = {"index_dir": index_dir, "chroma_url": chroma_url}
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--chunk-size", type=int, default=None, help="Chunk length in tiktoken tokens [env QA_CHUNK_SIZE].")
+@click.option("--chunk-overlap", type=int, default=None, help="Chunk overlap in tokens [env QA_CHUNK_OVERLAP].")
+@click.pass_context
+def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
+    """Index article files or folders (.txt, .md, .html, .jsonl)."""
+    from qa import api, render
+
+    settings = _settings(ctx, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    console = _stderr_console()
+    with render.ingest_progress(console, enabled=console.is_terminal) as progress:
+        report = api.ingest(
+            list(paths),
+            settings,
+            progress=progress,
+            on_wait=lambda p: console.print(f"waiting for another qa process to finish writing ({p}) ..."),
+        )
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        render.ingest_summary(report)
+
+
+@cli.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+def sources_cmd(ctx, as_json):
+    """List the indexed documents."""
+    from qa import api, render
+
+    sources = api.list_sources(_settings(ctx))
+    if as_json:
+        _emit_json([s.to_dict() for s in sources])
+    else:
+        render.sources_table(sources)
+
+
+@cli.command("remove")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@click.pass_context
+def remove_cmd(ctx, source, as_json):
+    """Remove one document (by file name, path or id) from the index."""
+    from qa import api
+
+    removed = api.remove_source(source, _settings(ctx))
+    if as_json:
+        _emit_json({"removed": removed})
+    else:
+        for name in removed:
+            click.echo(f"removed {name}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="qa", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("qa: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"qa: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except QAError as exc:
+        click.echo(f"qa: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("qa: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - last resort: still one line unless debugging
+        if os.environ.get("QA_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        click.echo(f"qa: internal error: {type(exc).__name__}: {first} (set QA_DEBUG=1 for details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Ingest: load -> clean -> chunk -> embed -> store, incremental and safe to interrupt.
+
+Each document's chunks are written in one upsert with ids derived from its content hash, and
+a document's stale chunks are deleted only after its new ones are in. So a ``kill -9`` at any
+point leaves either the old or the new version (plus, at worst, leftovers that the next run
+of the same command detects by chunk count and clears).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.chunk import chunk_document
+from qa.clean import clean_article
+from qa.config import Settings
+from qa.embed import Embedder, get_embedder
+from qa.errors import InputError
+from qa.load import discover, read_file
+from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
+from qa.store import ChunkStore, write_lock
+
+# Called as progress(done_files, total_files, current_name); the CLI draws it with rich.
+Progress = Callable[[int, int, str], None]
+
+# Documents are embedded in groups of about this many chunks: big enough for efficient batches,
+# small enough that an interrupted run loses little work.
+_EMBED_GROUP = 256
+
+
+@dataclass
+class _Pending:
+    doc: Document
+    chunks: list[Chunk]
+    replaces: bool  # the source already had another version
+
+
+def ingest(
+    paths: list[str | Path],
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    on_wait: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Index the articles under ``paths``. Raises ``InputError`` before writing anything if a path is missing."""
+    files, skipped = discover(paths)
+    embedder = embedder or get_embedder(settings)
+    report = IngestReport(skipped=list(skipped))
+    with write_lock(settings, on_wait=on_wait):
+        store = ChunkStore(settings, embedder.model_name, create=True)
+        report.collection = store.name
+        writer = _Writer(store, embedder, settings, report)
+        for n, path in enumerate(files, start=1):
+            if progress:
+                progress(n - 1, len(files), path.name)
+            for item in read_file(path):
+                if isinstance(item, SkippedInput):
+                    report.skipped.append(item)
+                else:
+                    writer.add(item)
+        writer.flush()
+        if progress:
+            progress(len(files), len(files), "")
+        if report.chunks_written or report.chunks_deleted:
+            store.bump_revision()
+    return report
+
+
+class _Writer:
+    def __init__(self, store: ChunkStore, embedder: Embedder, settings: Settings, report: IngestReport) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.report = report
+        self.docs = store.doc_index()  # doc_id -> (source_key, present, expected)
+        self.keys: dict[str, set[str]] = {}
+        for doc_id, (key, _p, _e) in self.docs.items():
+            self.keys.setdefault(key, set()).add(doc_id)
+        self.pending: list[_Pending] = []
+        self.pending_chunks = 0
+        self.seen_keys: set[str] = set()
+
+    def add(self, raw: RawArticle) -> None:
+        doc = clean_article(raw)
+        label = doc.source
+        if raw.source_key in self.seen_keys:
+            self.report.skipped.append(SkippedInput(label, "listed twice in this run"))
+            return
+        self.seen_keys.add(raw.source_key)
+        if not doc.text.strip():
+            self.report.skipped.append(SkippedInput(label, "no article text after removing boilerplate"))
+            return
+        old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
+        known = self.docs.get(doc.doc_id)
+        if known and known[1] == known[2]:
+            owner = known[0]
+            self._drop_versions(old_versions)
+            if owner == doc.source_key:
+                (self.report.updated if old_versions else self.report.unchanged).append(label)
+            else:
+                self.report.skipped.append(SkippedInput(label, f"same article as {Path(owner.split('#')[0]).name}"
+                                                        f"{'#' + owner.split('#', 1)[1] if '#' in owner else ''}, already indexed"))
+            return
+        if any(p.doc.doc_id == doc.doc_id for p in self.pending):
+            self.report.skipped.append(SkippedInput(label, "same article as another file in this run"))
+            return
+        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap, fits=self.embedder.fits)
+        self.pending.append(_Pending(doc, chunks, replaces=bool(old_versions) or known is not None))
+        self.pending_chunks += len(chunks)
+        if self.pending_chunks >= _EMBED_GROUP:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        texts = [c.text for p in self.pending for c in p.chunks]
+        vectors = self.embedder.embed_documents(texts)
+        offset = 0
+        for item in self.pending:
+            n = len(item.chunks)
+            doc = item.doc
+            self.store.write_document(doc, item.chunks, vectors[offset : offset + n])
+            offset += n
+            self.report.chunks_written += n
+            # Partial leftovers of an interrupted earlier write of this very document.
+            stale_ids = [i for i in self.store.ids_where({"doc_id": doc.doc_id}) if i not in {c.chunk_id for c in item.chunks}]
+            self.report.chunks_deleted += self.store.delete_ids(stale_ids)
+            old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
+            self._drop_versions(old_versions)
+            self.docs[doc.doc_id] = (doc.source_key, n, n)
+            self.keys.setdefault(doc.source_key, set()).add(doc.doc_id)
+            (self.report.updated if item.replaces else self.report.added).append(doc.source)
+        self.pending.clear()
+        self.pending_chunks = 0
+
+    def _drop_versions(self, doc_ids: set[str]) -> None:
+        for doc_id in doc_ids:
+            ids = self.store.ids_where({"doc_id": doc_id})
+            self.report.chunks_deleted += self.store.delete_ids(ids)
+            key = self.docs.pop(doc_id, ("", 0, 0))[0]
+            self.keys.get(key, set()).discard(doc_id)
