@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up (if needed), index the sample articles, then print a briefing and answer a question.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+Q=.venv/bin/qa
+$Q ingest seeds/
+$Q sources
+if $Q brief --help >/dev/null 2>&1; then $Q brief; fi
+$Q ask "How long will the China-Belarus exercise last?"
