@@ -1,0 +1,145 @@
+"""Citations: parse ``[n]`` markers, check them against the numbered sources, and attach to each
+a verbatim supporting quote found in the cited chunk (never trusted from the model).
+
+Shared by answers (``qa ask``) and briefings (``qa brief``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.models import Citation, StoredChunk
+from qa.text import Span, fold_ws, sentence_spans, terms
+
+MARKER_RE = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+_STOP = frozenset(
+    "a an the of to in on at for and or but is are was were be been by with as from that this it its "
+    "their his her they he she we you i not no will would has have had do does did which who what when "
+    "where how why than then there these those into about after before over under said says".split()
+)
+
+
+def content_terms(text: str) -> set[str]:
+    return {t for t in terms(text) if t not in _STOP}
+
+
+@dataclass
+class CitedText:
+    """Text whose markers were checked and renumbered 1..m in order of first use."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)  # markers that matched no source (dropped)
+
+
+def parse_markers(text: str) -> list[int]:
+    """Every source number cited in ``text``, in order, repeats included."""
+    return [int(n) for m in MARKER_RE.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def strip_markers(text: str) -> str:
+    return MARKER_RE.sub("", text).strip()
+
+
+def is_verbatim(quote: str, text: str) -> bool:
+    """``quote`` occurs in ``text``, whitespace aside."""
+    return bool(quote.strip()) and fold_ws(quote) in fold_ws(text)
+
+
+def best_quote(claim: str, chunk: StoredChunk) -> Span:
+    """The sentence of the chunk that shares most content words with ``claim``.
+
+    Ties go to the earlier sentence. A span of the chunk's own text, so verbatim by construction.
+    """
+    spans = sentence_spans(chunk.text) or [Span(0, len(chunk.text), chunk.text)]
+    wanted = content_terms(claim)
+    if not wanted:
+        return spans[0]
+
+    def score(span: Span) -> tuple[float, int]:
+        have = content_terms(span.text)
+        overlap = len(wanted & have)
+        return (overlap / (len(wanted) ** 0.5 * max(len(have), 1) ** 0.25), -span.start)
+
+    return max(spans, key=score)
+
+
+def citation_for(number: int, chunk: StoredChunk, span: Span) -> Citation:
+    return Citation(
+        id=number,
+        source=chunk.source,
+        title=chunk.title,
+        quote=span.text,
+        chunk_id=chunk.chunk_id,
+        path=chunk.path,
+        char_start=chunk.char_start + span.start,
+        char_end=chunk.char_start + span.end,
+    )
+
+
+def cite(text: str, sources: list[StoredChunk]) -> CitedText:
+    """Check the ``[n]`` markers of a model's text against ``sources`` (numbered from 1).
+
+    Unknown numbers are removed from the text and reported; the rest are renumbered 1..m in
+    order of first use, and each gets a quote from its chunk that best supports the sentence
+    that first cites it.
+    """
+    renumber: dict[int, int] = {}
+    citations: list[Citation] = []
+    unknown: list[int] = []
+    claims = _claims_by_marker(text)
+
+    def replace(match: re.Match) -> str:
+        kept = []
+        for raw in re.split(r"\s*[,;]\s*", match.group(1)):
+            n = int(raw)
+            if not 1 <= n <= len(sources):
+                if n not in unknown:
+                    unknown.append(n)
+                continue
+            if n not in renumber:
+                renumber[n] = len(renumber) + 1
+                chunk = sources[n - 1]
+                claim = claims.get(match.start(), "")
+                citations.append(citation_for(renumber[n], chunk, best_quote(claim, chunk)))
+            if renumber[n] not in kept:
+                kept.append(renumber[n])
+        if not kept:
+            return ""
+        return " " + "".join(f"[{k}]" for k in kept) if match.group(0).startswith(" ") else "".join(f"[{k}]" for k in kept)
+
+    new_text = MARKER_RE.sub(replace, text)
+    new_text = re.sub(r"[ \t]+([.,;:!?])", r"\1", new_text)
+    return CitedText(text=new_text.strip(), citations=citations, unknown=unknown)
+
+
+def _claims_by_marker(text: str) -> dict[int, str]:
+    """Marker position -> the sentence (without markers) it stands in or closes."""
+    out: dict[int, str] = {}
+    spans = sentence_spans(text)
+    for m in MARKER_RE.finditer(text):
+        owner = next((s for s in spans if s.start <= m.start() < s.end + 1), None)
+        if owner is None:
+            owner = max((s for s in spans if s.end <= m.start()), key=lambda s: s.end, default=None)
+        claim = strip_markers(owner.text) if owner else ""
+        # A marker at the very start of a sentence closes the previous one ("... Brest. [1]").
+        if owner is not None and not strip_markers(text[owner.start : m.start()]):
+            prev = max((s for s in spans if s.end <= owner.start), key=lambda s: s.end, default=None)
+            if prev is not None:
+                claim = strip_markers(prev.text)
+        out[m.start()] = claim
+    return out
+
+
+def uncited_sentences(text: str) -> list[str]:
+    """Sentences of ``text`` that carry no marker (bulleted or not); headings are ignored."""
+    out = []
+    for span in sentence_spans(text):
+        s = span.text.strip()
+        if not s or s.startswith("#") or not re.search(r"[A-Za-z]", s):
+            continue
+        if not MARKER_RE.search(s):
+            out.append(s)
+    return out
