@@ -5,7 +5,6 @@ Heavy imports happen inside the commands so that ``qa --help`` is instant.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys

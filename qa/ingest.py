@@ -16,7 +16,6 @@ from qa.chunk import chunk_document
 from qa.clean import clean_article
 from qa.config import Settings
 from qa.embed import Embedder, get_embedder
-from qa.errors import InputError
 from qa.load import discover, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
 from qa.store import ChunkStore, write_lock
