@@ -1,0 +1,348 @@
+"""A tiny OpenAI-compatible chat server for tests: scripted replies over real HTTP.
+
+The product talks to it through the real ``openai`` client (via langchain-openai), so the
+whole HTTP path is exercised; only the model's replies are scripted.
+
+    with FakeOpenAI() as server:
+        server.push(Reply("Eleven days [1]."))          # plain or streamed, as the client asks
+        server.push(Reply(status=429), Reply("ok [1]"))   # a 429, then a success
+        server.push(Reply("late", delay=5))               # a timeout when llm_timeout < 5
+        server.push(Reply(tool_calls=[{"name": "Briefing", "arguments": {...}}]))
+        settings = load_settings(llm_base_url=server.base_url, llm_api_key="test")
+        ...
+        server.requests[-1].messages   # what the model was sent
+
+Replies are served in order; a reply may also be a callable ``(Request) -> Reply`` to answer from
+the prompt. With the queue empty the server answers 400 (not retried) so a missing script fails
+loudly instead of hanging. Served: ``POST /v1/chat/completions`` (JSON and SSE streaming,
+content and tool calls) and ``GET /v1/models``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["FakeOpenAI", "Reply", "Request"]
+
+
+@dataclass
+class Reply:
+    """One scripted answer of the fake server.
+
+    ``content``: the assistant's text. ``tool_calls``: ``[{"name": ..., "arguments": dict | str}]``
+    (a dict is JSON-encoded), as ``with_structured_output(method="function_calling")`` expects.
+    ``status``: an HTTP status other than 200 answers an OpenAI-style error body (429, 500, ...).
+    ``delay``: seconds to wait before answering (a timeout when longer than the client's).
+    ``chunks``: how a streamed reply is split (default: word by word). ``stall_after``: when
+    streaming, stop after this many chunks and wait ``delay`` seconds (a stream that hangs).
+    """
+
+    content: str | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    status: int = 200
+    delay: float = 0.0
+    chunks: list[str] | None = None
+    finish_reason: str | None = None
+    error_message: str = "scripted error"
+    headers: dict[str, str] = field(default_factory=dict)
+    stall_after: int | None = None
+
+
+@dataclass
+class Request:
+    """One request the server received (recorded before it is answered)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return self.body.get("messages", [])
+
+    @property
+    def stream(self) -> bool:
+        return bool(self.body.get("stream"))
+
+    def message(self, role: str) -> str:
+        """The text of the first message with ``role`` ("system", "user", ...)."""
+        for m in self.messages:
+            if m.get("role") == role:
+                return _text_of(m.get("content"))
+        return ""
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, list):  # content parts
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return content or ""
+
+
+ReplySource = Reply | Callable[[Request], Reply]
+
+
+class FakeOpenAI:
+    """A ``ThreadingHTTPServer`` on 127.0.0.1 (free port) in a daemon thread."""
+
+    def __init__(self, model: str = "fake-model") -> None:
+        self.model = model
+        self.replies: deque[ReplySource] = deque()
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> FakeOpenAI:
+        handler = _make_handler(self)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-openai", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "server not started"
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        """What ``OPENAI_BASE_URL`` / ``QA_LLM_BASE_URL`` should be."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    # ------------------------------------------------------------------ scripting
+    def push(self, *replies: ReplySource | str) -> FakeOpenAI:
+        """Queue replies; a plain string is ``Reply(content=string)``."""
+        with self._lock:
+            for r in replies:
+                self.replies.append(Reply(content=r) if isinstance(r, str) else r)
+        return self
+
+    def clear(self) -> None:
+        with self._lock:
+            self.replies.clear()
+            self.requests.clear()
+
+    @property
+    def pending(self) -> int:
+        return len(self.replies)
+
+    @property
+    def chat_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def _record(self, request: Request) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _next(self, request: Request) -> Reply | None:
+        with self._lock:
+            self.requests.append(request)
+            source = self.replies.popleft() if self.replies else None
+        if source is None:
+            return None
+        return source(request) if callable(source) else source
+
+
+def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet
+            return
+
+        # -------------------------------------------------------------- routes
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path.rstrip("/").endswith("/models"):
+                self._json(200, {"object": "list", "data": [{"id": server.model, "object": "model", "owned_by": "fake"}]})
+            else:
+                self._error(404, f"no route {self.path}", "not_found_error")
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                self._error(400, "body is not JSON", "invalid_request_error")
+                return
+            request = Request("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                server._record(request)
+                self._error(404, f"no route {self.path}", "not_found_error")
+                return
+            reply = server._next(request)
+            if reply is None:
+                self._error(400, "fake_openai: no scripted reply left", "invalid_request_error")
+                return
+            try:
+                if reply.delay and reply.stall_after is None:
+                    time.sleep(reply.delay)
+                if reply.status != 200:
+                    self._error(reply.status, reply.error_message, _error_type(reply.status), reply.headers)
+                elif request.stream:
+                    self._stream(reply, body)
+                else:
+                    self._json(200, _completion(reply, body, server.model), reply.headers)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout): nothing to answer
+
+        # -------------------------------------------------------------- writers
+        def _json(self, status: int, data: dict, headers: dict[str, str] | None = None) -> None:
+            payload = json.dumps(data).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            for k, v in (headers or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.wfile.write(payload)
+            self.wfile.flush()
+
+        def _error(self, status: int, message: str, kind: str, headers: dict[str, str] | None = None) -> None:
+            self._json(status, {"error": {"message": message, "type": kind, "param": None, "code": None}}, headers)
+
+        def _stream(self, reply: Reply, body: dict) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Connection", "close")
+            for k, v in reply.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            self.close_connection = True
+            for i, event in enumerate(_stream_events(reply, body, server.model)):
+                if reply.stall_after is not None and i == reply.stall_after:
+                    time.sleep(reply.delay)
+                self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
+                self.wfile.flush()
+            self.wfile.write(b"data: [DONE]\n\n")
+            self.wfile.flush()
+
+    return Handler
+
+
+def _error_type(status: int) -> str:
+    return {
+        400: "invalid_request_error",
+        401: "authentication_error",
+        404: "not_found_error",
+        429: "rate_limit_error",
+    }.get(status, "server_error")
+
+
+def _tool_calls(reply: Reply) -> list[dict]:
+    out = []
+    for i, call in enumerate(reply.tool_calls or []):
+        args = call.get("arguments", {})
+        out.append(
+            {
+                "index": i,
+                "id": call.get("id") or f"call_{uuid.uuid4().hex[:12]}",
+                "type": "function",
+                "function": {
+                    "name": call["name"],
+                    "arguments": args if isinstance(args, str) else json.dumps(args),
+                },
+            }
+        )
+    return out
+
+
+def _usage(reply: Reply, body: dict) -> dict:
+    prompt = sum(len(_text_of(m.get("content")).split()) for m in body.get("messages", []))
+    completion = len((reply.content or "").split())
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _finish(reply: Reply) -> str:
+    return reply.finish_reason or ("tool_calls" if reply.tool_calls else "stop")
+
+
+def _completion(reply: Reply, body: dict, model: str) -> dict:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    calls = _tool_calls(reply)
+    if calls:
+        message["tool_calls"] = [{k: v for k, v in c.items() if k != "index"} for c in calls]
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:16]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model") or model,
+        "choices": [{"index": 0, "message": message, "finish_reason": _finish(reply), "logprobs": None}],
+        "usage": _usage(reply, body),
+    }
+
+
+def _split(text: str) -> list[str]:
+    """Word-by-word pieces that join back to ``text`` exactly."""
+    pieces, current = [], ""
+    for ch in text:
+        current += ch
+        if ch == " ":
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _stream_events(reply: Reply, body: dict, model: str) -> list[dict]:
+    cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
+    created = int(time.time())
+    name = body.get("model") or model
+
+    def chunk(delta: dict, finish: str | None = None) -> dict:
+        return {
+            "id": cid,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": name,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+        }
+
+    events = [chunk({"role": "assistant", "content": ""})]
+    if reply.content:
+        for piece in reply.chunks if reply.chunks is not None else _split(reply.content):
+            events.append(chunk({"content": piece}))
+    for call in _tool_calls(reply):
+        events.append(
+            chunk(
+                {
+                    "tool_calls": [
+                        {
+                            "index": call["index"],
+                            "id": call["id"],
+                            "type": "function",
+                            "function": {"name": call["function"]["name"], "arguments": call["function"]["arguments"]},
+                        }
+                    ]
+                }
+            )
+        )
+    events.append(chunk({}, _finish(reply)))
+    if (body.get("stream_options") or {}).get("include_usage"):
+        events.append({"id": cid, "object": "chat.completion.chunk", "created": created, "model": name, "choices": [], "usage": _usage(reply, body)})
+    return events
