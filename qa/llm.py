@@ -25,8 +25,17 @@ TokenCallback = Callable[[str], None]
 class ChatLLM(Protocol):
     model: str
 
-    def complete(self, prompt: Prompt, variables: dict, on_token: TokenCallback | None = None) -> str:
-        """The model's reply to ``prompt`` filled with ``variables``; streams tokens to ``on_token``."""
+    def complete(
+        self,
+        prompt: Prompt,
+        variables: dict,
+        on_token: TokenCallback | None = None,
+        on_restart: Callable[[], None] | None = None,
+    ) -> str:
+        """The model's reply to ``prompt`` filled with ``variables``; streams tokens to ``on_token``.
+
+        ``on_restart`` is called when a retry starts a new stream after tokens were already sent,
+        so a display can drop the partial text instead of repeating it."""
         ...
 
     def structured(self, prompt: Prompt, variables: dict, schema: type[T]) -> T:
@@ -109,16 +118,28 @@ class OpenAIChat:
         except Exception as exc:  # noqa: BLE001 - every client failure becomes one line
             raise LLMError(_describe(exc, self.settings)) from None
 
-    def complete(self, prompt: Prompt, variables: dict, on_token: TokenCallback | None = None) -> str:
+    def complete(
+        self,
+        prompt: Prompt,
+        variables: dict,
+        on_token: TokenCallback | None = None,
+        on_restart: Callable[[], None] | None = None,
+    ) -> str:
         from langchain_core.output_parsers import StrOutputParser
 
         chain = self._template(prompt) | self.chat | StrOutputParser()
+        streamed = False
 
         def call() -> str:
+            nonlocal streamed
             if on_token is None:
                 return chain.invoke(variables)
+            if streamed and on_restart is not None:
+                on_restart()
+            streamed = False
             parts: list[str] = []
             for token in chain.stream(variables):
+                streamed = streamed or bool(token)
                 parts.append(token)
                 on_token(token)
             return "".join(parts)
