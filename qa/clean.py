@@ -159,8 +159,9 @@ def normalise_date(value: str | None) -> str | None:
 def find_dateline(text: str) -> str | None:
     """A publication date from a dateline among the first lines ("Published 8 July 2024")."""
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:6]:
-        if _DATELINE_RE.match(line):
-            found = normalise_date(line)
+        m = _DATELINE_RE.match(line)
+        if m:
+            found = normalise_date(m.group(3))
             if found:
                 return found
     return None

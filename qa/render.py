@@ -53,10 +53,13 @@ def sources_table(sources: list[SourceInfo]) -> None:
     if not sources:
         _out.print("no documents indexed")
         return
-    table = Table(show_lines=False)
-    for col in ("id", "title", "file", "date", "chunks", "path"):
-        table.add_column(col, overflow="fold")
+    table = Table(show_lines=False, box=None, pad_edge=False)
+    table.add_column("file", overflow="fold", max_width=32)
+    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True, min_width=30)
+    table.add_column("date", no_wrap=True)
+    table.add_column("chunks", justify="right")
+    table.add_column("id", no_wrap=True)
     for s in sources:
-        table.add_row(s.doc_id, s.title, s.source, s.date or "", str(s.chunks), s.path)
+        table.add_row(s.source, s.title, s.date or "", str(s.chunks), s.doc_id)
     _out.print(table)
     _out.print(f"{len(sources)} documents, {sum(s.chunks for s in sources)} chunks")
