@@ -57,6 +57,11 @@ class Settings(BaseSettings):
         description="Embedding model name. Default: all-MiniLM-L6-v2 for 'local', text-embedding-3-small for 'openai'.",
     )
     embedding_batch_size: int = Field(default=64, ge=1, description="Texts per embedding batch.")
+    embedding_runtime: Literal["auto", "onnx", "torch"] = Field(
+        default="auto",
+        description="How the local model runs: 'onnx' (ONNX Runtime, exported once into cache_dir), "
+        "'torch' (PyTorch, slow to start), or 'auto' (ONNX, falling back to PyTorch if the export fails).",
+    )
 
     # --- retrieval
     top_k: int = Field(default=6, ge=1, le=100, description="Chunks that reach the answerer.")
