@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from qa.models import IngestReport, SourceInfo
 
@@ -53,13 +53,10 @@ def sources_table(sources: list[SourceInfo]) -> None:
     if not sources:
         _out.print("no documents indexed")
         return
-    table = Table(show_lines=False, box=None, pad_edge=False)
-    table.add_column("file", overflow="fold", max_width=32)
-    table.add_column("title", ratio=1, overflow="ellipsis", no_wrap=True, min_width=30)
-    table.add_column("date", no_wrap=True)
-    table.add_column("chunks", justify="right")
-    table.add_column("id", no_wrap=True)
+    # One block per document reads well at any terminal width, unlike a wide table.
     for s in sources:
-        table.add_row(s.source, s.title, s.date or "", str(s.chunks), s.doc_id)
-    _out.print(table)
+        date = f"  {s.date}" if s.date else ""
+        _out.print(f"[bold]{escape(s.title)}[/bold]{date}")
+        _out.print(f"  {escape(s.source)} · {s.chunks} chunks · id {s.doc_id}", style="dim")
+        _out.print(f"  {escape(s.path)}", style="dim", overflow="fold")
     _out.print(f"{len(sources)} documents, {sum(s.chunks for s in sources)} chunks")
