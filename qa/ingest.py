@@ -116,16 +116,25 @@ class _Writer:
             return
         texts = [c.text for p in self.pending for c in p.chunks]
         vectors = self.embedder.embed_documents(texts)
+        batch = []
         offset = 0
         for item in self.pending:
             n = len(item.chunks)
-            doc = item.doc
-            self.store.write_document(doc, item.chunks, vectors[offset : offset + n])
+            batch.append((item.doc, item.chunks, vectors[offset : offset + n]))
             offset += n
+        # New chunks of the whole group first (one upsert: each call has a fixed cost), then
+        # the deletions, so a crash never loses a document's only version.
+        self.store.write_documents(batch)
+        for item in self.pending:
+            n = len(item.chunks)
+            doc = item.doc
             self.report.chunks_written += n
-            # Partial leftovers of an interrupted earlier write of this very document.
-            stale_ids = [i for i in self.store.ids_where({"doc_id": doc.doc_id}) if i not in {c.chunk_id for c in item.chunks}]
-            self.report.chunks_deleted += self.store.delete_ids(stale_ids)
+            if doc.doc_id in self.docs:
+                # Partial leftovers of an interrupted earlier write of this very document (only
+                # a document the index already knew can have any, so others skip the lookup).
+                new_ids = {c.chunk_id for c in item.chunks}
+                stale_ids = [i for i in self.store.ids_where({"doc_id": doc.doc_id}) if i not in new_ids]
+                self.report.chunks_deleted += self.store.delete_ids(stale_ids)
             old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
             self._drop_versions(old_versions)
             self.docs[doc.doc_id] = (doc.source_key, n, n)

@@ -75,6 +75,7 @@ class ChunkStore:
         self.model_name = model_name
         self.client = _client(settings, create)
         self.name = settings.collection_name
+        self._batch_limit: int | None = None
         self.collection = self._open(create)
 
     # ------------------------------------------------------------------ opening
@@ -215,12 +216,41 @@ class ChunkStore:
     # ------------------------------------------------------------------ writing
     def write_document(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
         """All chunks of one document in one upsert, so a crash leaves it whole or detectably partial."""
+        self.write_documents([(doc, chunks, embeddings)])
+
+    def write_documents(self, items: list[tuple[Document, list[Chunk], np.ndarray]]) -> None:
+        """Several documents in as few upserts as Chroma's batch limit allows (each call costs
+        tens of milliseconds whatever its size); a document is never split across two calls
+        unless it alone exceeds the limit."""
+        limit = self._max_batch()
+        batch: list[tuple[Document, Chunk, list[float], int]] = []
+        for doc, chunks, embeddings in items:
+            if batch and len(batch) + len(chunks) > limit:
+                self._upsert(batch)
+                batch = []
+            for chunk, row in zip(chunks, embeddings.tolist(), strict=True):
+                batch.append((doc, chunk, row, len(chunks)))
+                if len(batch) >= limit:  # only a document larger than the limit gets here
+                    self._upsert(batch)
+                    batch = []
+        if batch:
+            self._upsert(batch)
+
+    def _upsert(self, batch: list[tuple[Document, Chunk, list[float], int]]) -> None:
         self.collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            embeddings=embeddings.tolist(),
-            documents=[c.text for c in chunks],
-            metadatas=[chunk_metadata(doc, c, len(chunks)) for c in chunks],
+            ids=[c.chunk_id for _d, c, _r, _n in batch],
+            embeddings=[r for _d, _c, r, _n in batch],
+            documents=[c.text for _d, c, _r, _n in batch],
+            metadatas=[chunk_metadata(d, c, n) for d, c, _r, n in batch],
         )
+
+    def _max_batch(self) -> int:
+        if self._batch_limit is None:
+            try:
+                self._batch_limit = max(1, int(self.client.get_max_batch_size()))
+            except Exception:  # noqa: BLE001 - older servers: a safe default
+                self._batch_limit = 1000
+        return self._batch_limit
 
     def delete_ids(self, ids: Iterable[str]) -> int:
         ids = list(ids)
