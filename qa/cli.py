@@ -97,6 +97,89 @@ def remove_cmd(ctx, source, as_json):
             click.echo(f"removed {name}")
 
 
+def _llm_settings(ctx, extractive: bool, model: str | None):
+    return _settings(ctx, extractive=True if extractive else None, llm_model=model)
+
+
+def _write_output(path: str, text: str) -> None:
+    from pathlib import Path
+
+    from qa.errors import InputError
+
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command("events")
+@click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} as JSON.')
+@click.option("--topic", default=None, help="Only events about this topic.")
+@click.option("--since", default=None, help="Articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Articles published on or before this date (YYYY-MM-DD).")
+@click.option("--extractive", is_flag=True, help="Offline extraction even when an LLM is configured.")
+@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@click.pass_context
+def events_cmd(ctx, as_json, topic, since, until, extractive, model):
+    """Exercises, alliances and deployments in the articles, as cited records."""
+    from qa import render
+    from qa.articles import parse_day
+    from qa.events import extract_events
+    from qa.llm import get_llm
+
+    settings = _llm_settings(ctx, extractive, model)
+    llm = get_llm(settings)
+    events = extract_events(
+        settings, topic=topic, since=parse_day(since, "--since"), until=parse_day(until, "--until"), llm=llm
+    )
+    if as_json:
+        _emit_json({"events": [e.to_dict() for e in events]})
+    else:
+        render.events_list(events, offline=llm is None)
+
+
+@cli.command("brief")
+@click.option("--topic", default=None, help="Brief on this topic only (default: the whole index).")
+@click.option("--json", "as_json", is_flag=True, help="JSON: title, markdown, citations, events.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
+@click.option("--since", default=None, help="Articles published on or after this date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Articles published on or before this date (YYYY-MM-DD).")
+@click.option("--extractive", is_flag=True, help="Extractive briefing even when an LLM is configured.")
+@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@click.pass_context
+def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
+    """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
+    from qa import render
+    from qa.articles import parse_day
+    from qa.brief import write_briefing
+    from qa.llm import get_llm
+
+    settings = _llm_settings(ctx, extractive, model)
+    briefing = write_briefing(
+        settings,
+        topic=topic,
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        llm=get_llm(settings),
+    )
+    if as_json:
+        text = json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from qa.html import briefing_html
+
+        text = briefing_html(briefing, settings)
+    else:
+        text = briefing.markdown
+    if output:
+        _write_output(output, text)
+    elif as_json or fmt == "html":
+        click.echo(text, nl=False)
+    else:
+        render.briefing_markdown(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
     try:
