@@ -281,6 +281,8 @@ def find_places(sentence: str, orgs: dict[str, str] | None = None) -> list[str]:
     for m in _PLACE_AFTER_PREP_RE.finditer(sentence):
         name = m.group(1).strip()
         words = name.split()
+        if re.match(r"\s*(?:joint\s+|military\s+)?(?:exercises?|drills?|war games|manoeuvres|maneuvers|summit)\b", sentence[m.end(1):], re.I):
+            continue  # "in the Talisman Sabre exercise": a name, not a place
         low0 = words[0].lower()
         if low0 in _WEEKDAYS or low0 in _MONTHS or low0[:3] in _MONTH_ABBR and len(low0) <= 4 or low0 in _TITLES:
             continue

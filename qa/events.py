@@ -73,6 +73,7 @@ class Event:
     _located: list[str] = field(default_factory=list, repr=False)
     _relation_kind: str = field(default="", repr=False)
     _digression: bool = field(default=False, repr=False)
+    _joins: bool = field(default=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -235,6 +236,7 @@ class _Frame:
     relation: str | None = None
     relation_kind: str = ""
     force: str | None = None  # deployments: what was moved, as written
+    joins: bool = False  # alliances: a country joining an organisation
 
 
 # --------------------------------------------------------------------------- offline extraction
@@ -444,11 +446,26 @@ def _alliance_frame(sent: Sentence, ctx: _Context, mentions: list[Mention]) -> _
             if len(f.relation.split()) > 8:
                 f.relation = join.group().strip()
             f.relation_kind = "agree"
+            f.joins = True
             f.name = f"{' and '.join(m.country for m in subject)} {f.relation} {_org_name(target.text, ctx)}"
             return f
-    cue = _AL_RE.search(text)
-    if cue is None or _NEGATED_RE.search(text[: cue.start()]):
+    cues = list(_AL_RE.finditer(text))
+    if not cues or _NEGATED_RE.search(text[: cues[0].start()]):
         return None
+    cue = cues[0]
+    for later in cues[1:]:  # "signed a reciprocal access agreement": up to the last cue of the phrase
+        if later.start() - cue.end() <= 40:
+            cue = later
+    word0 = cues[0].group(1).lower()
+    if word0 in ("pact", "treaty", "agreement", "agreements", "accord", "signed"):
+        # parties of a pact: the countries written just before it, and those it is "with"
+        groups = _country_lists(text, [m for m in actors if m.end <= cues[0].start()])
+        if not groups:
+            return None
+        subject = [m.country for m in groups[-1] if m.country]
+        with_ = re.match(r"^[^.;]{0,40}?\bwith\s+(?:the\s+)?", text[cue.end() :])
+        partners = [m.country for m in actors if with_ and m.start == cue.end() + with_.end() and m.country]
+        actors = [m for m in actors if m.country in subject + partners]
     parties = _unique([m.country for m in actors] + [_org_name(m.text, ctx) for m in orgs if m.role == "actor"])
     if len(parties) < 2 or not actors:
         return None
@@ -457,7 +474,7 @@ def _alliance_frame(sent: Sentence, ctx: _Context, mentions: list[Mention]) -> _
     groups = _country_lists(text, [m for m in mentions if m.role == "actor"])
     subject_end = groups[0][-1].end if groups else actors[0].end
     f.relation = _relation_text(text, subject_end, cue)
-    word = cue.group(1).lower()
+    word = cues[0].group(1).lower()
     org_parties = [_org_name(m.text, ctx) for m in orgs if m.role == "actor"]
     if word in ("pact", "treaty", "agreement", "agreements", "accord", "signed", "accession", "admitted", "admission"):
         f.relation_kind = "agree"
@@ -492,7 +509,15 @@ def _deployment_frame(sent: Sentence, art: Article, ctx: _Context, mentions: lis
         return None
     f = _Frame(sent, "deployment")
     f.participants, f.hosts, f.location_countries, f.location_text = _participants(text, mentions, "deployment")
-    if not f.participants or not (f.hosts or f.location_countries):
+    if f.participants and not (f.hosts or f.location_countries):
+        dest = re.search(r"\b(?:to|into|in)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)", text)
+        if dest and not any(m.start <= dest.start(1) < m.end for m in mentions if m.kind != "place") and not re.match(
+            r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
+            r"Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+            dest.group(1),
+        ):
+            f.location_text = dest.group(1)
+    if not f.participants or not (f.hosts or f.location_countries or f.location_text):
         return None
     f.hosts = [h for h in f.hosts if h not in f.participants] or f.hosts
     f.places = find_places(text, ctx.orgs)
@@ -500,9 +525,9 @@ def _deployment_frame(sent: Sentence, art: Article, ctx: _Context, mentions: lis
     owner = next((m for m in mentions if m.kind == "country" and m.country == f.participants[0]), None)
     if owner is not None:
         m = re.match(r"^((?:’s|'s)?\s*(?:[a-z][\w-]*\s+){0,3}?(?:troops|soldiers|forces|missiles|warships|jets|aircraft|bombers|tanks|battalions?|brigades?|submarines|weapons|marines|systems|drones|personnel))\b", text[owner.end :])
-        if m:
+        if m and not _DEP_RE.search(m.group(1)):
             f.force = text[owner.start : owner.end + m.end()]
-    dest = f.hosts[0] if f.hosts else f.location_countries[0]
+    dest = f.hosts[0] if f.hosts else (f.location_countries[0] if f.location_countries else f.location_text)
     f.name = f"{f.force or f.participants[0] + ' forces'} in {dest}"
     return f
 
@@ -575,6 +600,8 @@ def _absorb(ev: Event, frame: _Frame, art: Article) -> None:
     ev.duration = ev.duration or frame.duration
     ev.months |= frame.months
     ev.relation = ev.relation or frame.relation
+    if frame.kind == "deployment" and frame.force and " forces in " in ev.name:
+        ev.name = frame.name
     if frame.kind == "exercise" and frame.name and frame.name_strength and not ev.named:
         ev.name, ev.named = frame.name, True
     if frame.descriptor:
@@ -582,6 +609,7 @@ def _absorb(ev: Event, frame: _Frame, art: Article) -> None:
     ev._joint = ev._joint or frame.joint
     ev._located = _unique([*ev._located, *frame.location_countries])
     ev._relation_kind = frame.relation_kind or ev._relation_kind
+    ev._joins = ev._joins or frame.joins
     if frame.sentence not in ev.evidence:
         ev.evidence.append(frame.sentence)
     if art not in ev.articles:
@@ -598,7 +626,13 @@ def _group_article(frames: list[_Frame], art: Article) -> list[Event]:
     for f in frames:
         if f.kind != "exercise":
             same = next(
-                (e for e in events if e.kind == f.kind and set(e.participants) == set(f.participants) and (f.kind != "deployment" or e.name == f.name)),
+                (
+                    e
+                    for e in events
+                    if e.kind == f.kind
+                    and set(e.participants) == set(f.participants)
+                    and (f.kind != "deployment" or (e.host or e.location) == ((f.hosts or [None])[0] or f.location_text))
+                ),
                 None,
             )
             if same is None:
@@ -757,13 +791,14 @@ def summarise(ev: Event) -> str:
         who = f": {_join(ev.participants)}" if ev.participants else ""
         return f"{label}{who}{',' if who and where else ''}{where}{when}{dur}."
     if ev.kind == "alliance":
-        if ev.relation and ev._relation_kind == "agree" and len(ev.participants) == 2:
+        if ev.relation and ev._joins and len(ev.participants) == 2:
             return f"{ev.participants[0]} {ev.relation} {ev.participants[1]}."
         if ev.name.endswith(" membership"):
             return f"{ev.participants[0]}: members include {_join(ev.participants[1:])}."
         return f"{_join(ev.participants)}: {ev.relation or 'alignment'}."
-    where = f" to {ev.host}" if ev.host else ""
-    return f"{_join(ev.participants)} deployed {ev.name.split(' in ')[0]}{where}{when}."
+    dest = ev.host or ev.location
+    where = f" to {dest}" if dest else ""
+    return f"{_join(ev.participants)} deployed {ev.name.rsplit(' in ', 1)[0]}{where}{when}."
 
 
 def number_citations(events: list[Event], start: int = 1, existing: list[Citation] | None = None) -> list[Citation]:
