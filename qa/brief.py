@@ -216,6 +216,16 @@ def _extractive(settings: Settings, articles: list[Article], events: list[Event]
     topic_sim = vecs @ embedder.embed_query(topic) if topic else np.zeros(len(candidates))
     lead = np.array([0.05 if s.position < 3 else 0.0 for _, s in candidates])
     scores = 0.4 * centrality + 0.4 * proto_sims.max(axis=1) + 0.3 * topic_sim + lead
+    # Only reporting on the briefing's subject: military vocabulary, or close to a prototype / the topic.
+    eligible = [
+        bool(_MILITARY_RE.search(s.text)) or proto_sims[i].max() >= 0.4 or (topic is not None and topic_sim[i] >= 0.4)
+        for i, (_, s) in enumerate(candidates)
+    ]
+    idx = [i for i, ok in enumerate(eligible) if ok]
+    if not idx:
+        return key_points, sections, numbering.citations
+    candidates = [candidates[i] for i in idx]
+    scores, proto_sims, vecs = scores[idx], proto_sims[idx], vecs[idx]
     sims = vecs @ vecs.T
     chosen = _mmr(list(scores), sims, limit)
     # Keep the articles' order within a section: it reads as reporting, not a shuffle.
