@@ -33,22 +33,16 @@ def _client(settings: Settings, create: bool):
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
-            raise InputError(f"invalid Chroma URL {settings.chroma_url!r}: expected http://host:port")
+        host, port, ssl = parse_chroma_url(settings.chroma_url)
         try:
-            client = chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            _set_http_timeout(client)
             client.heartbeat()
         except Exception as exc:  # chromadb raises several types for a dead server
             raise StoreUnavailableError(
                 f"cannot reach the Chroma server at {settings.chroma_url}: {_first_line(exc)}"
             ) from None
-        return client
+        return _Guarded(client, settings.chroma_url)
     path = Path(settings.index_dir)
     if not create and not (path / "chroma.sqlite3").exists():
         raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
@@ -56,6 +50,71 @@ def _client(settings: Settings, create: bool):
         raise InputError(f"index path {path} is a file, not a folder")
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def parse_chroma_url(value: str) -> tuple[str, int, bool]:
+    """(host, port, ssl) of ``http[s]://host[:port]``; raises ``InputError`` on anything else."""
+    url = urlparse(value.strip())
+    try:
+        port = url.port
+    except ValueError:
+        port = -1
+    if url.scheme not in ("http", "https") or not url.hostname or port == -1 or url.path not in ("", "/"):
+        raise InputError(f"invalid Chroma URL {value!r}: expected http://host:port")
+    return url.hostname, port or (443 if url.scheme == "https" else 8000), url.scheme == "https"
+
+
+# chromadb's HTTP client waits forever by default; a hung server should fail, not hang qa.
+HTTP_CONNECT_TIMEOUT = 10.0
+HTTP_READ_TIMEOUT = 300.0
+
+
+def _set_http_timeout(client) -> None:
+    try:
+        import httpx
+
+        client._server._session.timeout = httpx.Timeout(HTTP_READ_TIMEOUT, connect=HTTP_CONNECT_TIMEOUT)
+    except AttributeError:  # another chromadb layout: keep its default
+        pass
+
+
+def _connection_error(exc: BaseException) -> bool:
+    import httpx
+
+    if isinstance(exc, httpx.TransportError | ConnectionError | TimeoutError):
+        return True
+    return "could not connect to a chroma server" in str(exc).lower()
+
+
+class _Guarded:
+    """A chromadb HTTP client or collection whose connection failures become one-line
+    ``StoreUnavailableError``s. Whatever was written before the failure stays consistent: each
+    document's chunks go in one upsert, and old versions are deleted only after new ones are in."""
+
+    def __init__(self, target, url: str) -> None:
+        self._target = target
+        self._url = url
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._target, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            try:
+                result = attr(*args, **kwargs)
+            except Exception as exc:
+                if _connection_error(exc):
+                    raise StoreUnavailableError(
+                        f"lost the Chroma server at {self._url} ({type(exc).__name__}: {_first_line(exc)}); "
+                        "run the command again when it is back (ingest resumes where it stopped)"
+                    ) from None
+                raise
+            if hasattr(result, "upsert") and hasattr(result, "query"):  # a Collection
+                return _Guarded(result, self._url)
+            return result
+
+        return call
 
 
 def _first_line(exc: BaseException) -> str:
@@ -301,16 +360,28 @@ def to_stored(chunk_id: str, meta: dict, text: str) -> StoredChunk:
 
 
 def lock_path(settings: Settings) -> Path:
-    """Where the writers' lock lives: beside the embedded index, or per server URL in the cache."""
+    """Where the writers' lock lives: beside the embedded index, or per server in the cache."""
     if settings.chroma_url:
-        digest = hashlib.sha256(settings.chroma_url.encode()).hexdigest()[:12]
+        host, port, ssl = parse_chroma_url(settings.chroma_url)
+        key = f"{'https' if ssl else 'http'}://{host.lower()}:{port}|{settings.collection_name}"
+        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
         return Path(settings.cache_dir) / "locks" / f"chroma-{digest}.lock"
     return Path(settings.index_dir) / ".qa-write.lock"
 
 
 @contextmanager
 def write_lock(settings: Settings, on_wait=None):
-    """Serialise writers (ingest, remove) on one index; readers are not blocked."""
+    """Serialise writers (ingest, remove) on one index; readers are not blocked.
+
+    Server mode takes a local file lock keyed by the server and collection, which serialises the
+    writers of one machine. There is deliberately no lock record inside the server: Chroma has
+    no atomic create-if-absent or compare-and-swap, so such a record could not exclude a second
+    writer and would only add stale locks after a crash. Writers on different machines stay
+    safe because every write is idempotent and content-addressed (chunk ids derive from the
+    article's content hash, one upsert per group of whole documents, old versions deleted only
+    after the new ones are in); the worst a race leaves is an extra old version of an article
+    that two machines re-ingested at once, which the next ingest of that source removes.
+    """
     from filelock import FileLock, Timeout
 
     path = lock_path(settings)
