@@ -121,6 +121,28 @@ class WordPieceCounter:
         return pad(self.ids(texts))
 
 
+# Padded tokens per batch. On the CPU throughput hardly depends on the batch size (8 to 128
+# rows measured within 10%), so small batches of similar length waste the least on padding.
+TOKEN_BUDGET = 4096
+
+
+def length_batches(seqs: list[list[int]], max_rows: int, budget: int) -> list[list[int]]:
+    """Indices of ``seqs`` sorted by length and cut into batches of at most ``max_rows`` rows
+    and ``budget`` padded tokens (a batch pads only to its own longest sequence)."""
+    order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        width = len(seqs[i])  # the longest so far, since the order is ascending
+        if current and (len(current) >= max_rows or (len(current) + 1) * width > budget):
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
 def pad(seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     """Right-padded int64 ids and mask, as wide as the longest sequence."""
     width = max(len(s) for s in seqs)
@@ -393,11 +415,8 @@ class LocalEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
         seqs = self.counter.ids(texts)
-        # Sorted by token count, each batch pads only to its own longest text.
-        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        for idx in length_batches(seqs, self.batch_size, TOKEN_BUDGET):
             ids, mask = pad([seqs[i] for i in idx])
             out[idx] = model(ids, mask)
         return normalise(out)

