@@ -180,6 +180,83 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
         render.briefing_markdown(text)
 
 
+@cli.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: answer, citations, retrieved chunks.")
+@click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [env QA_TOP_K; default 6].")
+@click.option("--source", default=None, help="Only this article (file name as in 'qa sources', or its path).")
+@click.option("--since", default=None, help="Only articles dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", default=None, help="Only articles dated on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--extractive", is_flag=True, help="Offline extractive answer even when an LLM is configured.")
+@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@click.pass_context
+def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
+    """Answer QUESTION from the indexed articles, citing every claim (or say they do not)."""
+    from qa import render
+    from qa.answer import SENTINEL, answer_question
+    from qa.llm import OFFLINE_NOTICE, get_llm
+
+    settings = _llm_settings(ctx, extractive, model)
+    llm = get_llm(settings)
+    stream = render.AnswerStream(sentinel=SENTINEL)
+    live = llm is not None and not as_json and stream.enabled
+    with stream if live else _nullcontext():
+        answer = answer_question(
+            question,
+            settings,
+            k=k,
+            source=source,
+            since=since,
+            until=until,
+            extractive=llm is None,
+            llm=llm,
+            on_token=stream.on_token if live else None,
+            on_restart=stream.on_restart if live else None,
+        )
+    if answer.mode == "extractive":
+        notice = (
+            "note: extractive answer (--extractive): sentences quoted from the articles, no LLM."
+            if settings.llm_configured
+            else OFFLINE_NOTICE
+        )
+        click.echo(notice, err=True)
+    if as_json:
+        _emit_json(answer.to_dict())
+    else:
+        render.answer_text(answer)
+
+
+def _nullcontext():
+    from contextlib import nullcontext
+
+    return nullcontext()
+
+
+@cli.command("eval")
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-question results as JSON.")
+@click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [default 6].")
+@click.option("--extractive", is_flag=True, help="Evaluate the offline answerer even when an LLM is configured.")
+@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@click.pass_context
+def eval_cmd(ctx, file, as_json, k, extractive, model):
+    """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
+    abstention, retrieval hit@k, verbatim quotes and latency."""
+    from qa import render
+    from qa.evaluate import run_eval
+    from qa.llm import OFFLINE_NOTICE, get_llm
+
+    settings = _llm_settings(ctx, extractive, model)
+    llm = get_llm(settings)
+    if llm is None:
+        click.echo(OFFLINE_NOTICE if not settings.llm_configured else "note: evaluating the extractive answerer (--extractive).", err=True)
+    report = run_eval(file, settings, k=k, extractive=llm is None, llm=llm, on_item=None if as_json else render.eval_progress)
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        render.eval_report(report)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
     try:

@@ -102,3 +102,108 @@ def briefing_markdown(markdown: str) -> None:
         import sys
 
         sys.stdout.write(markdown)
+
+
+# --------------------------------------------------------------------------- qa ask / qa eval
+class AnswerStream:
+    """Streams an LLM answer to the terminal as it arrives, then leaves room for the checked one.
+
+    Tokens are shown live (rich ``Live``, transient): when the answer is done the live text is
+    replaced by the checked answer with its verified citations. Text that may be the start of
+    the "cannot answer" sentinel is held back; a retry clears what the failed attempt showed.
+    """
+
+    def __init__(self, console: Console | None = None, sentinel: str = "") -> None:
+        self.console = console or _out
+        self.sentinel = sentinel
+        self.text = ""
+        self._live = None
+
+    @property
+    def enabled(self) -> bool:
+        return self.console.is_terminal
+
+    def __enter__(self) -> AnswerStream:
+        if self.enabled:
+            from rich.live import Live
+            from rich.text import Text
+
+            self._live = Live(Text(""), console=self.console, transient=True, refresh_per_second=12, vertical_overflow="visible")
+            self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._live is not None:
+            self._live.__exit__(*exc)
+            self._live = None
+
+    def visible(self) -> str:
+        stripped = self.text.lstrip()
+        if self.sentinel and (self.sentinel.startswith(stripped) or stripped.startswith(self.sentinel)):
+            return ""
+        return self.text
+
+    def on_token(self, token: str) -> None:
+        self.text += token
+        self._refresh()
+
+    def on_restart(self) -> None:
+        self.text = ""
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._live is not None:
+            from rich.text import Text
+
+            self._live.update(Text(self.visible()))
+
+
+def answer_text(answer) -> None:
+    """The answer with its [n] markers, then the numbered sources with their quotes."""
+    err = Console(stderr=True, highlight=False)
+    for w in answer.warnings:
+        err.print(f"warning: {escape(w)}", style="yellow", overflow="fold")
+    if answer.abstained:
+        _out.print(escape(answer.answer))
+        if answer.reason:
+            _out.print(f"({escape(answer.reason)})", style="dim")
+        return
+    _out.print(escape(answer.answer), overflow="fold")
+    _out.print()
+    _out.print("Sources:", style="bold")
+    for c in answer.citations:
+        _out.print(f"[cyan]{escape(f'[{c.id}]')}[/cyan] {escape(c.title)} [dim]({escape(c.source)})[/dim]", overflow="fold")
+        _out.print(f"    “{escape(c.quote)}”", overflow="fold")
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def eval_progress(item) -> None:
+    """One line per question while ``qa eval`` runs (stderr)."""
+    mark = "ok " if item.correct else "MISS"
+    kind = "answerable" if item.answerable else "unanswerable"
+    Console(stderr=True, highlight=False).print(
+        f"{mark} {escape(item.id)} ({kind}, {item.latency_s:.1f}s): {escape(item.question)}", style=None if item.correct else "yellow"
+    )
+
+
+def eval_report(report) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("questions", f"{report.questions} ({report.answerable} answerable, {report.unanswerable} unanswerable)")
+    table.add_row("mode / k", f"{report.mode} / {report.k}")
+    table.add_row("answer accuracy", _pct(report.answer_accuracy))
+    table.add_row("abstention accuracy", _pct(report.abstention_accuracy))
+    table.add_row("false abstentions (answerable)", _pct(report.false_abstention_rate))
+    table.add_row(f"retrieval hit@{report.k}", _pct(report.retrieval_hit_at_k))
+    table.add_row("verbatim quotes", _pct(report.verbatim_quote_share))
+    table.add_row(
+        "latency mean / p50 / p95 / max",
+        f"{report.latency_mean_s:.2f} / {report.latency_p50_s:.2f} / {report.latency_p95_s:.2f} / {report.latency_max_s:.2f} s",
+    )
+    _out.print(table)

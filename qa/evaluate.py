@@ -1,0 +1,261 @@
+"""``qa eval``: run a question set and report answer accuracy, abstention accuracy, retrieval
+hit@k, the share of verbatim quotes and latency.
+
+Question file: JSON lines with ``question``, ``expect_any`` (groups of alternative strings; a
+correct answer contains one string of every group), ``sources`` (expected article file names),
+``answerable`` and optionally ``id``.
+
+An answerable question counts as answered correctly when the answer does not abstain, contains
+every expected fact, and cites at least one expected source. An unanswerable question counts as
+correct when the answer abstains.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.cite import is_verbatim, strip_markers
+from qa.errors import InputError
+from qa.text import fold_ws
+
+if TYPE_CHECKING:
+    from qa.answer import Answer
+    from qa.config import Settings
+    from qa.llm import ChatLLM
+
+
+@dataclass
+class EvalQuestion:
+    id: str
+    question: str
+    expect_any: list[list[str]]
+    sources: list[str]
+    answerable: bool
+
+
+@dataclass
+class ItemResult:
+    id: str
+    question: str
+    answerable: bool
+    abstained: bool
+    correct: bool
+    answer: str
+    facts_found: bool | None = None  # answerable only
+    cited_expected: bool | None = None
+    retrieval_hit: bool | None = None
+    quotes: int = 0
+    verbatim_quotes: int = 0
+    cited_sources: list[str] = field(default_factory=list)
+    reason: str | None = None
+    latency_s: float = 0.0
+
+
+@dataclass
+class EvalReport:
+    file: str
+    mode: str
+    k: int
+    questions: int
+    answerable: int
+    unanswerable: int
+    answer_accuracy: float | None
+    abstention_accuracy: float | None
+    false_abstention_rate: float | None
+    retrieval_hit_at_k: float | None
+    verbatim_quote_share: float | None
+    latency_mean_s: float
+    latency_p50_s: float
+    latency_p95_s: float
+    latency_max_s: float
+    items: list[ItemResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, float):
+                data[key] = round(value, 4)
+        return data
+
+
+def load_questions(path: str | Path) -> list[EvalQuestion]:
+    """Parse a JSONL question set; a bad line is a one-line ``InputError`` naming it."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"question file not found: {p}")
+    out: list[EvalQuestion] = []
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {p}: {exc}") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{p}:{n}: not valid JSON ({exc.msg})") from None
+        if not isinstance(row, dict) or not str(row.get("question") or "").strip():
+            raise InputError(f"{p}:{n}: each line needs a non-empty \"question\"")
+        expect = row.get("expect_any") or []
+        if not isinstance(expect, list) or not all(isinstance(g, list | str) for g in expect):
+            raise InputError(f"{p}:{n}: \"expect_any\" must be a list of lists of strings")
+        groups = [[g] if isinstance(g, str) else [str(x) for x in g] for g in expect]
+        sources = row.get("sources") or []
+        if isinstance(sources, str):
+            sources = [sources]
+        answerable = row.get("answerable")
+        if answerable is None:
+            answerable = bool(groups or sources)
+        out.append(EvalQuestion(str(row.get("id") or f"q{n}"), row["question"].strip(), groups, list(sources), bool(answerable)))
+    if not out:
+        raise InputError(f"{p} holds no questions")
+    return out
+
+
+def _norm(text: str) -> str:
+    return fold_ws(text).lower().replace("’", "'")
+
+
+def facts_found(answer_text: str, groups: list[list[str]]) -> bool:
+    """Every group has one alternative in the answer (case and whitespace aside)."""
+    text = _norm(strip_markers(answer_text))
+    return all(any(_norm(alt) in text for alt in group) for group in groups)
+
+
+def _matches_source(found: str, path: str, expected: list[str]) -> bool:
+    names = {found, found.split("#")[0], Path(path).name if path else ""}
+    return any(e in names or Path(e).name in names for e in expected)
+
+
+@lru_cache(maxsize=256)
+def _original_texts(path: str) -> tuple[str, ...]:
+    """What a quote must be verbatim in: the file as read, its text without HTML tags, or for
+    JSONL each record's string fields."""
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ()
+    if p.suffix.lower() == ".jsonl":
+        texts = []
+        for line in raw.splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict):
+                texts.append("\n".join(str(v) for v in row.values() if isinstance(v, str)))
+        return tuple(texts)
+    if p.suffix.lower() in (".html", ".htm"):
+        stripped = html.unescape(re.sub(r"<[^>]+>", " ", raw))
+        return (raw, stripped)
+    return (raw,)
+
+
+def quote_is_verbatim(quote: str, path: str) -> bool:
+    """The quote occurs in the original file (whitespace aside)."""
+    return any(is_verbatim(quote, text) for text in _original_texts(path))
+
+
+def score_item(q: EvalQuestion, answer: Answer) -> ItemResult:
+    item = ItemResult(
+        q.id,
+        q.question,
+        q.answerable,
+        answer.abstained,
+        correct=False,
+        answer=answer.answer,
+        reason=answer.reason,
+        latency_s=answer.latency_s,
+        cited_sources=[c.source for c in answer.citations],
+    )
+    for c in answer.citations:
+        item.quotes += 1
+        item.verbatim_quotes += quote_is_verbatim(c.quote, c.path)
+    if q.answerable:
+        item.facts_found = not answer.abstained and facts_found(answer.answer, q.expect_any)
+        item.cited_expected = (
+            not answer.abstained
+            and (not q.sources or any(_matches_source(c.source, c.path, q.sources) for c in answer.citations))
+        )
+        item.correct = bool(item.facts_found and item.cited_expected)
+        if q.sources:
+            item.retrieval_hit = any(_matches_source(c.source, c.path, q.sources) for c in answer.retrieved)
+    else:
+        item.correct = answer.abstained
+    return item
+
+
+def _share(values: list[bool]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def run_eval(
+    path: str | Path,
+    settings: Settings,
+    *,
+    k: int | None = None,
+    extractive: bool | None = None,
+    llm: ChatLLM | None = None,
+    on_item: Callable[[ItemResult], None] | None = None,
+) -> EvalReport:
+    """Answer every question of ``path`` and score the answers."""
+    from qa.answer import answer_question
+    from qa.api import open_store
+    from qa.embed import get_embedder
+
+    questions = load_questions(path)
+    store = open_store(settings)  # fails once, clearly, before any question
+    embedder = get_embedder(settings)
+    items: list[ItemResult] = []
+    mode = "extractive"
+    for q in questions:
+        started = time.perf_counter()
+        answer = answer_question(
+            q.question, settings, k=k, extractive=extractive, llm=llm, store=store, embedder=embedder
+        )
+        answer.latency_s = time.perf_counter() - started
+        mode = answer.mode
+        item = score_item(q, answer)
+        items.append(item)
+        if on_item is not None:
+            on_item(item)
+    ans = [i for i in items if i.answerable]
+    unans = [i for i in items if not i.answerable]
+    latencies = sorted(i.latency_s for i in items)
+    quotes = sum(i.quotes for i in items)
+    return EvalReport(
+        file=str(path),
+        mode=mode,
+        k=k or settings.top_k,
+        questions=len(items),
+        answerable=len(ans),
+        unanswerable=len(unans),
+        answer_accuracy=_share([i.correct for i in ans]),
+        abstention_accuracy=_share([i.correct for i in unans]),
+        false_abstention_rate=_share([i.abstained for i in ans]),
+        retrieval_hit_at_k=_share([bool(i.retrieval_hit) for i in ans if i.retrieval_hit is not None]),
+        verbatim_quote_share=(sum(i.verbatim_quotes for i in items) / quotes) if quotes else None,
+        latency_mean_s=statistics.fmean(latencies),
+        latency_p50_s=_percentile(latencies, 0.5),
+        latency_p95_s=_percentile(latencies, 0.95),
+        latency_max_s=latencies[-1],
+        items=items,
+    )
+
+
+def _percentile(sorted_values: list[float], q: float) -> float:
+    if not sorted_values:
+        return 0.0
+    idx = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[idx]
