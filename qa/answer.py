@@ -52,6 +52,7 @@ SECOND_SENTENCE_RATIO = 0.75  # further sentences must score this share of the b
 FOCUS_BONUS = 0.1  # "which air base": a sentence that names an air base
 FOCUS_MATCH = 0.5  # word similarity that counts as naming the focus ("aircraft" ~ "airlifter")
 COUNT_MATCH = 0.8  # "how many soldiers": a word this close counts as soldiers ("troops")
+RAREST_SHARE = 0.8  # nouns this close to the rarest one's IDF must be covered too
 VERB_WEIGHT = 0.5  # the question's verb counts half: answers often paraphrase it
 
 _INJECTION_RE = re.compile(
@@ -332,25 +333,44 @@ def _candidates(chunks: list[StoredChunk]) -> list[_Sentence]:
     return out
 
 
+_WORD_VECTORS: dict[tuple[str, str], np.ndarray] = {}  # (model, word) -> vector, per process
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]+")
+
+
+def _word_vectors(embedder: Embedder, words: list[str]) -> np.ndarray:
+    model = getattr(embedder, "model_name", "")
+    todo = [w for w in dict.fromkeys(words) if (model, w) not in _WORD_VECTORS]
+    if todo:
+        if len(_WORD_VECTORS) > 100_000:
+            _WORD_VECTORS.clear()
+        for w, v in zip(todo, embedder.embed_documents(todo), strict=True):
+            _WORD_VECTORS[(model, w)] = v
+    return np.stack([_WORD_VECTORS[(model, w)] for w in words]) if words else np.zeros((0, 1), np.float32)
+
+
 class _WordMatcher:
-    """Question words matched to sentence words by embedding similarity (a small synonym net)."""
+    """Question words matched to sentence words by embedding similarity (a small synonym net).
+    Word vectors are cached per process, so a question set pays for each word once."""
 
     def __init__(self, embedder: Embedder, words: list[str], sentences: list[_Sentence]) -> None:
         self.ok = bool(words)
-        self.index: dict[str, int] = {}
         if not self.ok:
             return
-        vocab = sorted({w.lower() for s in sentences for w in re.findall(r"[A-Za-z][A-Za-z\-]+", s.text) if len(w) > 2})
+        from qa.query import STOPWORDS
+
+        vocab = sorted(
+            {w.lower() for s in sentences for w in _WORD_RE.findall(s.text) if len(w) > 2}
+            - STOPWORDS
+        )
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.words = {w: i for i, w in enumerate(words)}
-        vectors = embedder.embed_documents(words + vocab) if vocab else embedder.embed_documents(words)
-        self.q = vectors[: len(words)]
-        self.v = vectors[len(words) :]
+        self.q = _word_vectors(embedder, list(words))
+        self.v = _word_vectors(embedder, vocab)
 
     def matches(self, word: str, sentence: str, threshold: float = WORD_MATCH) -> bool:
-        if not self.ok or word not in self.words or not len(self.v):
+        if not self.ok or word not in self.words or not len(self.vocab):
             return False
-        idx = [self.vocab[w.lower()] for w in re.findall(r"[A-Za-z][A-Za-z\-]+", sentence) if w.lower() in self.vocab]
+        idx = [self.vocab[w.lower()] for w in _WORD_RE.findall(sentence) if w.lower() in self.vocab]
         if not idx:
             return False
         return float(np.max(self.v[idx] @ self.q[self.words[word]])) >= threshold
@@ -446,6 +466,14 @@ def extractive_answer(retrieval: Retrieval, embedder: Embedder) -> Answer:
         if total and got / total < MIN_CONTENT_COVERAGE:
             absent = [t.text for t in content if chosen_max(chosen, t.text, own=True) == 0]
             return abstain("the passages found do not say anything about " + ", ".join(f"'{a}'" for a in absent))
+        # The most specific thing asked about (the rarest noun-like content word) must be there.
+        # (and any noun nearly as rare: within RAREST_SHARE of its weight).
+        nouns = [t for t in content if not t.verb]
+        if nouns:
+            top = max(weights[t.text] for t in nouns)
+            for t in sorted(nouns, key=lambda t: -weights[t.text]):
+                if weights[t.text] >= RAREST_SHARE * top and chosen_max(chosen, t.text) == 0:
+                    return abstain(f"the passages found do not mention '{t.text}'")
 
     return _compose(question, chosen, chunks)
 
@@ -467,6 +495,7 @@ def _counts(sentence: str, noun: str, matcher: _WordMatcher) -> bool:
 
 _EXPECT_TEXT = {
     "number": "a number",
+    "money": "an amount of money",
     "duration": "a duration",
     "date": "a date or time",
     "person": "a name",
@@ -509,19 +538,14 @@ def _missing_key_terms(info: QuestionInfo, chosen: list[_Sentence], chunks: list
 
 
 def _compose(question: str, chosen: list[_Sentence], chunks: list[StoredChunk]) -> Answer:
-    numbers: dict[str, int] = {}
+    """Each sentence with its own citation: the quote is the sentence itself, verbatim.
+
+    (Two sentences of one passage get two citations rather than one widened quote: the text
+    between them may hold lines that cleaning removed, which would make the quote non-verbatim.)
+    """
     citations: list[Citation] = []
     parts = []
-    for s in chosen:
-        n = numbers.get(s.chunk.chunk_id)
-        if n is None:
-            n = numbers[s.chunk.chunk_id] = len(numbers) + 1
-            citations.append(citation_for(n, s.chunk, s.span))
-        else:  # a second sentence from the same passage: widen the quote to cover both
-            c = citations[n - 1]
-            start = min(c.char_start - s.chunk.char_start, s.span.start)
-            end = max(c.char_end - s.chunk.char_start, s.span.end)
-            citations[n - 1] = citation_for(n, s.chunk, Span(start, end, s.chunk.text[start:end]))
-        text = fold_ws(s.text)
-        parts.append(f"{text} [{n}]")
+    for n, s in enumerate(chosen, start=1):
+        citations.append(citation_for(n, s.chunk, s.span))
+        parts.append(f"{fold_ws(s.text)} [{n}]")
     return Answer(question, " ".join(parts), False, "extractive", citations, chunks)

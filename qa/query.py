@@ -70,8 +70,7 @@ _DATE_WORDS = frozenset(
     (
         _MONTHS
         + " monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow tonight"
-        " week weeks month months year years weekend spring summer autumn winter fall ago since"
-        " decade century morning evening night"
+        " weekend spring summer autumn winter ago morning evening night"
     ).split()
 )
 _DURATION_WORDS = frozenset(
@@ -243,6 +242,8 @@ def _verbs(words: list[str], lower: list[str]) -> set[str]:
     """Content words the question uses as its verb: "which N V ...", "did NP V ...", participles."""
     verbs: set[str] = set()
     for i, low in enumerate(lower):
+        if low == "who" and i + 1 < len(lower) and lower[i + 1] not in _AUX | STOPWORDS:
+            verbs.add(lower[i + 1])  # "who leads ...", "who signed ..."
         if low in ("which", "what", "whose"):
             _, verb = _run(words, lower, i + 1)
             if verb:
@@ -278,6 +279,12 @@ def _focus(words: list[str], lower: list[str]) -> list[str]:
 
 def _expects(lower: list[str], focus: list[str]) -> str:
     joined = " ".join(lower)
+    if re.search(
+        r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|worth|price|budget|funding|value)\b"
+        r"|\bwhat (is|was|were|are) the (cost|price|budget|value)\b",
+        joined,
+    ):
+        return "money"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share|amount)\b", joined):
         return "number"
     if re.search(r"\bhow long\b", joined):
@@ -332,13 +339,19 @@ def answer_type_ok(expects: str, sentence: str, question_stems: set[str]) -> boo
     has_number = any(any(ch.isdigit() for ch in lo) or lo in NUMBER_WORDS for _, lo in new)
     if expects == "number":
         return has_number
+    if expects == "money":
+        return has_number and bool(
+            re.search(r"[$£€¥]|\b(dollars?|pounds?|euros?|yuan|roubles?|rubles?|yen|rupees?|usd|eur|gbp|bn|m)\b", sentence, re.I)
+        )
     if expects == "duration":
         return has_number and (
             any(lo in _DURATION_WORDS or re.search(r"-(day|week|month|year|hour)s?$", lo) for _, lo in new)
             or any(lo in _DURATION_WORDS for lo in lows)
         )
     if expects == "date":
-        return any(lo in _DATE_WORDS or re.fullmatch(r"(1[89]|20)\d\d", lo) for _, lo in new)
+        if re.search(r"\b(last|next|this|earlier this|later this|previous|coming) (week|month|year|decade)\b", sentence, re.I):
+            return True
+        return any(lo in _DATE_WORDS or re.fullmatch(r"(1[89]|20)\d\ds?", lo) for _, lo in new)
     long_stems = [q for q in question_stems if len(q) >= 4]
 
     def new_capital(i: int) -> bool:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 LEXICON_FORMAT = 1  # bump when lex_terms or the cached files change
 RRF_K = 60
-MMR_LAMBDA = 0.75
+MMR_LAMBDA = 0.7
+MMR_FLOOR = 0.5  # cosine below which two chunks are not redundant at all
 NEAR_DUPLICATE = 0.97  # cosine above which two chunks say the same thing
 
 
@@ -53,10 +54,17 @@ class Lexicon:
     revision: int
     count: int
     bm25: object = None  # bm25s.BM25, None when the index has no tokens at all
+    _positions: dict[str, int] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
         return len(self.ids)
+
+    @property
+    def positions(self) -> dict[str, int]:
+        if self._positions is None:
+            self._positions = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        return self._positions
 
     def idf(self, token: str) -> float:
         """BM25's idf; a token absent from the index gets the highest value."""
@@ -336,19 +344,25 @@ def retrieve(
 
     mask = filters.mask(lexicon)
     n_pool = max(4 * k, 40)
-    lists: list[list[str]] = []
     dense = store.query(qvec, n_pool, filters.where()) if mask.any() else []
     dense_scores = {c.chunk_id: c.score for c in dense}
-    lists.append([c.chunk_id for c in dense])
-    lists.append(_top(lexicon, lexicon.scores(lex_terms(question)), mask, n_pool))
-    key_tokens = [tok for t in info.key_terms for tok in lex_terms(t.text)]
-    if key_tokens:
-        lists.append(_top(lexicon, lexicon.scores(key_tokens), mask, n_pool))
+    lists = [
+        [c.chunk_id for c in dense],
+        _top(lexicon, lexicon.scores(lex_terms(question)), mask, n_pool),
+    ]
+    exact = _exact_terms(lexicon, info)
+    if exact is not None:  # chunks holding the question's rare names and numbers, best first
+        lists.append(_top(lexicon, exact, mask, n_pool))
 
     fused: dict[str, float] = {}
     for ranking in lists:
         for rank, chunk_id in enumerate(ranking):
             fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+    if exact is not None:
+        # Exact-term boost: up to one first-place vote for holding every name and number.
+        positions = lexicon.positions
+        for chunk_id in fused:
+            fused[chunk_id] += float(exact[positions[chunk_id]]) / (RRF_K + 1) if chunk_id in positions else 0.0
     pool_ids = sorted(fused, key=lambda i: -fused[i])[: max(3 * k, 24)]
     by_id = {c.chunk_id: c for c in dense}
     missing = [i for i in pool_ids if i not in by_id]
@@ -357,12 +371,50 @@ def retrieve(
     pool_ids = [i for i in pool_ids if i in by_id]  # a chunk deleted meanwhile is skipped
     embeddings = _embeddings(store, pool_ids)
     chosen = mmr(pool_ids, fused, embeddings, k)
+    # Each channel's best hit reaches the answerer: RRF alone lets a passage that only one channel
+    # finds (a rare word BM25 matches, a paraphrase only the embedding sees) lose to passages
+    # that are mediocre in both.
+    for ranking in lists:
+        top = next((i for i in ranking if i in by_id), None)
+        if top is not None and top not in chosen:
+            if len(chosen) < k:
+                chosen.append(top)
+            else:
+                protected = {r[0] for r in lists if r}
+                victim = next((c for c in reversed(chosen) if c not in protected), None)
+                if victim is not None:
+                    chosen[chosen.index(victim)] = top
     chunks = []
     for chunk_id in chosen:
         chunk = by_id[chunk_id]
         chunk.score = round(fused[chunk_id], 6)
         chunks.append(chunk)
     return Retrieval(question, info, chunks, lexicon, qvec, embeddings, dense_scores, filters)
+
+
+def _exact_terms(lexicon: Lexicon, info: QuestionInfo) -> np.ndarray | None:
+    """Per chunk, the IDF-weighted share (0..1) of the question's names, numbers and quoted
+    terms that it contains; None when the question has none that the index knows and that are
+    rare enough to discriminate (held by under 5% of chunks)."""
+    if lexicon.bm25 is None or not lexicon.n:
+        return None
+    present_all = []
+    weights = []
+    for term in info.key_terms:
+        tokens = lex_terms(term.text)
+        if not tokens or any(t not in lexicon.df for t in tokens):
+            continue
+        if max(lexicon.df[t] for t in tokens) > 0.05 * lexicon.n and lexicon.n >= 200:
+            continue
+        present = np.ones(lexicon.n, dtype=bool)
+        for t in tokens:
+            present &= lexicon.scores([t]) > 0
+        present_all.append(present)
+        weights.append(max(lexicon.idf(t) for t in tokens))
+    if not present_all:
+        return None
+    w = np.asarray(weights, dtype=np.float32)
+    return (np.stack(present_all).T.astype(np.float32) @ w) / float(w.sum())
 
 
 def _top(lexicon: Lexicon, scores: np.ndarray, mask: np.ndarray, n: int) -> list[str]:
@@ -393,7 +445,10 @@ def mmr(ids: list[str], relevance: dict[str, float], embeddings: dict[str, np.nd
         best, best_value = None, -1e9
         for i in left:
             sim = max((_cos(embeddings.get(i), embeddings.get(j)) for j in chosen), default=0.0)
-            value = MMR_LAMBDA * rel[i] - (1 - MMR_LAMBDA) * sim - (1.0 if sim >= NEAR_DUPLICATE else 0.0)
+            # Only similarity above MMR_FLOOR counts: neighbouring passages of one article
+            # (cosine ~0.6-0.7) often hold the answer and are not redundant.
+            redundancy = max(0.0, sim - MMR_FLOOR) / (1.0 - MMR_FLOOR)
+            value = MMR_LAMBDA * rel[i] - (1 - MMR_LAMBDA) * redundancy - (1.0 if sim >= NEAR_DUPLICATE else 0.0)
             if value > best_value:
                 best, best_value = i, value
         chosen.append(best)
