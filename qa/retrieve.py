@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 LEXICON_FORMAT = 1  # bump when lex_terms or the cached files change
 RRF_K = 60
 MMR_LAMBDA = 0.7
-MMR_FLOOR = 0.5  # cosine below which two chunks are not redundant at all
+MMR_FLOOR = 0.75  # cosine below which two chunks are not redundant at all
 NEAR_DUPLICATE = 0.97  # cosine above which two chunks say the same thing
 
 
@@ -402,15 +402,27 @@ def _exact_terms(lexicon: Lexicon, info: QuestionInfo) -> np.ndarray | None:
     weights = []
     for term in info.key_terms:
         tokens = lex_terms(term.text)
-        if not tokens or any(t not in lexicon.df for t in tokens):
-            continue
-        if max(lexicon.df[t] for t in tokens) > 0.05 * lexicon.n and lexicon.n >= 200:
-            continue
-        present = np.ones(lexicon.n, dtype=bool)
-        for t in tokens:
-            present &= lexicon.scores([t]) > 0
+        if term.kind == "name" and len(tokens) == 1 and len(term.text) >= 4:
+            # a name also matches its derived forms, as in the answerer: China ~ Chinese
+            prefix = term.text[: max(4, len(term.text) - 2)]
+            variants = [t for t in lexicon.df if t.startswith(prefix)]
+            if not variants:
+                continue
+            present = lexicon.scores(variants[:1]) > 0
+            for t in variants[1:]:
+                present |= lexicon.scores([t]) > 0
+            df = int(present.sum())
+        else:
+            if not tokens or any(t not in lexicon.df for t in tokens):
+                continue
+            present = np.ones(lexicon.n, dtype=bool)
+            for t in tokens:
+                present &= lexicon.scores([t]) > 0
+            df = int(present.sum())
+        if df > 0.05 * lexicon.n and lexicon.n >= 200:
+            continue  # too common to discriminate
         present_all.append(present)
-        weights.append(max(lexicon.idf(t) for t in tokens))
+        weights.append(float(np.log(1.0 + (lexicon.n - df + 0.5) / (df + 0.5))))
     if not present_all:
         return None
     w = np.asarray(weights, dtype=np.float32)
