@@ -243,10 +243,11 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
     abstention, retrieval hit@k, verbatim quotes and latency."""
     from qa import render
-    from qa.evaluate import run_eval
+    from qa.evaluate import load_questions, run_eval
     from qa.llm import OFFLINE_NOTICE, get_llm
 
     settings = _llm_settings(ctx, extractive, model)
+    load_questions(file)  # a bad file fails before anything else is said
     llm = get_llm(settings)
     if llm is None:
         click.echo(OFFLINE_NOTICE if not settings.llm_configured else "note: evaluating the extractive answerer (--extractive).", err=True)

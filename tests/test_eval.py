@@ -1,0 +1,94 @@
+"""`qa eval`: metrics on the seeds, bad files, and once on seeds + a BBC subset."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from qa.cli import main
+from qa.config import Settings, load_settings
+from qa.errors import InputError
+from qa.evaluate import facts_found, load_questions, run_eval
+from tests.conftest import SEEDS
+
+
+def _run(capsys, *args):
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_eval_json_on_seeds(seed_settings, dev_set, capsys):
+    code, out, _ = _run(capsys, "eval", str(dev_set), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["questions"] == 12 and data["answerable"] == 10 and data["unanswerable"] == 2
+    assert data["answer_accuracy"] >= 0.9 and data["abstention_accuracy"] == 1.0
+    assert data["retrieval_hit_at_k"] == 1.0 and data["verbatim_quote_share"] == 1.0
+    assert data["latency_p50_s"] > 0 and len(data["items"]) == 12
+
+
+def test_eval_terminal_report(seed_settings, tmp_path, capsys):
+    qs = tmp_path / "q.jsonl"
+    qs.write_text(
+        json.dumps({"id": "a", "question": "Which organisation was Belarus admitted to?", "expect_any": [["Shanghai"]], "sources": ["000_52ce17c5f8e0b379.txt"], "answerable": True})
+        + "\n"
+        + json.dumps({"id": "b", "question": "What is the GDP of Belarus?", "expect_any": [], "sources": [], "answerable": False})
+        + "\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run(capsys, "eval", str(qs))
+    assert code == 0
+    assert "answer accuracy" in out and "100%" in out and "hit@6" in out
+    assert "ok  a" in err and "ok  b" in err
+
+
+def test_bad_question_files(tmp_path, capsys, seed_settings):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"question": "ok?"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.jsonl:2"):
+        load_questions(bad)
+    code, _, err = _run(capsys, "eval", str(tmp_path / "missing.jsonl"))
+    assert code == 2 and "not found" in err and len(err.strip().splitlines()) == 1
+
+
+def test_facts_found():
+    assert facts_found("From August 30 to September 5 [1].", [["August 30", "30 August"], ["September 5"]])
+    assert not facts_found("From August 30 [1].", [["August 30"], ["September 5"]])
+
+
+@pytest.fixture(scope="module")
+def bbc_subset_index(tmp_path_factory, bbc_path):
+    """Seeds + the first 300 BBC articles, ingested once for this module."""
+    from qa.ingest import ingest
+
+    folder = tmp_path_factory.mktemp("bbc-subset")
+    lines = bbc_path.read_text(encoding="utf-8").splitlines()[:300]
+    (folder / "bbc300.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index = tmp_path_factory.mktemp("bbc-index") / "index"
+    s = Settings(index_dir=index, cache_dir=tmp_path_factory.mktemp("bbc-cache"), llm_api_key=None, llm_base_url=None)
+    ingest([SEEDS, folder], s)
+    return index
+
+
+@pytest.mark.corpus
+def test_eval_with_bbc_distractors(bbc_subset_index, dev_set):
+    s = load_settings(index_dir=bbc_subset_index)
+    report = run_eval(dev_set, s)
+    assert report.retrieval_hit_at_k == 1.0
+    assert report.answer_accuracy >= 0.8 and report.abstention_accuracy >= 0.5
+    assert report.verbatim_quote_share == 1.0
+
+
+@pytest.mark.corpus
+def test_ask_over_bbc_answers_from_bbc(bbc_subset_index, capsys, monkeypatch):
+    monkeypatch.setenv("QA_INDEX_DIR", str(bbc_subset_index))
+    code, out, _ = _run(capsys, "ask", "By how much did Time Warner's quarterly profits jump?", "--json")
+    data = json.loads(out)
+    assert code == 0 and not data["abstained"] and "76%" in data["answer"]
+    assert data["citations"][0]["source"].startswith("bbc300.jsonl#")
