@@ -57,43 +57,6 @@ def cmd_ask(args) -> dict:
     return {"hits": [h.source for h in hits], "in_process_s": time.perf_counter() - T0}
 
 
-def _read_all(store) -> dict:
-    out = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
-    offset = 0
-    while True:
-        page = store.collection.get(include=["embeddings", "documents", "metadatas"], limit=5000, offset=offset)
-        if not page["ids"]:
-            break
-        out["ids"] += page["ids"]
-        out["embeddings"] += [list(map(float, e)) for e in page["embeddings"]]
-        out["documents"] += page["documents"]
-        out["metadatas"] += page["metadatas"]
-        offset += len(page["ids"])
-    return out
-
-
-def _replicate(store, source: dict, target: int) -> None:
-    have = store.count()
-    copy = 0
-    batch = 4000
-    while have < target:
-        copy += 1
-        for start in range(0, len(source["ids"]), batch):
-            n = min(batch, len(source["ids"]) - start, target - have)
-            if n <= 0:
-                break
-            sl = slice(start, start + n)
-            store.collection.add(
-                ids=[f"{i}-r{copy}" for i in source["ids"][sl]],
-                embeddings=source["embeddings"][sl],
-                documents=source["documents"][sl],
-                # a distinct doc_id per copy, so ingest-style bookkeeping stays consistent
-                metadatas=[{**m, "doc_id": f"{m['doc_id']}-r{copy}"} for m in source["metadatas"][sl]],
-            )
-            have += n
-    store.bump_revision()
-
-
 def cmd_latency(args) -> dict:
     from qa.embed import get_embedder
     from qa.store import ChunkStore
@@ -102,7 +65,9 @@ def cmd_latency(args) -> dict:
     settings = load_settings(index_dir=Path(args.work))
     embedder = get_embedder(settings)
     source_store = ChunkStore(load_settings(index_dir=Path(args.source)), embedder.model_name)
-    source = _read_all(source_store)
+    from replicate import read_all, replicate
+
+    source = read_all(source_store.collection)
     store = ChunkStore(settings, embedder.model_name, create=True)
     try:
         from qa.retrieve import retrieve
@@ -112,7 +77,9 @@ def cmd_latency(args) -> dict:
     hybrid: dict = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         t = time.perf_counter()
-        _replicate(store, source, size)
+        # a distinct doc_id per copy, so ingest-style bookkeeping stays consistent
+        replicate(store.collection, source, size, unit=True, meta=lambda m, c: {**m, "doc_id": f"{m['doc_id']}-r{c}"})
+        store.bump_revision()
         build_s = time.perf_counter() - t
         for q in queries:  # warm-up: one pass over every query, as on the reference side
             store.query(embedder.embed_query(q), k=4)

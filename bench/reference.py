@@ -106,53 +106,18 @@ def cmd_ask(args) -> dict:
     return {"hits": [h.metadata.get("id") for h in hits], "in_process_s": time.perf_counter() - T0}
 
 
-def replicate(collection, source, target: int) -> None:
-    """Grow ``collection`` to ``target`` records with copies of ``source``'s (new ids, same vectors)."""
-    have = collection.count()
-    copy = 0
-    batch = collection._client.get_max_batch_size() if hasattr(collection, "_client") else 2000
-    batch = min(batch, 4000)
-    while have < target:
-        copy += 1
-        for start in range(0, len(source["ids"]), batch):
-            n = min(batch, len(source["ids"]) - start, target - have)
-            if n <= 0:
-                break
-            sl = slice(start, start + n)
-            collection.add(
-                ids=[f"{i}-r{copy}" for i in source["ids"][sl]],
-                embeddings=source["embeddings"][sl],
-                documents=source["documents"][sl],
-                metadatas=source["metadatas"][sl],
-            )
-            have += n
-
-
-def read_all(collection) -> dict:
-    out = {"ids": [], "embeddings": [], "documents": [], "metadatas": []}
-    offset = 0
-    while True:
-        page = collection.get(include=["embeddings", "documents", "metadatas"], limit=5000, offset=offset)
-        if not page["ids"]:
-            break
-        out["ids"] += page["ids"]
-        out["embeddings"] += [list(map(float, e)) for e in page["embeddings"]]
-        out["documents"] += page["documents"]
-        out["metadatas"] += page["metadatas"]
-        offset += len(page["ids"])
-    return out
-
-
 def cmd_latency(args) -> dict:
     import chromadb
 
     queries = json.loads(open(args.queries, encoding="utf-8").read())
+    from replicate import read_all, replicate
+
     source = read_all(chromadb.PersistentClient(args.source, settings=_client_settings()).get_collection(COLLECTION))
     store = open_store(args.work)
     results = {}
     for size in [int(s) for s in args.sizes.split(",")]:
         t = time.perf_counter()
-        replicate(store._collection, source, size)
+        replicate(store._collection, source, size, unit=False)
         build_s = time.perf_counter() - t
         for q in queries:  # warm-up: one pass over every query (torch caches kernels per shape)
             store.similarity_search(q, k=4)

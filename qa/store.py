@@ -223,12 +223,13 @@ class ChunkStore:
         return [by_id[i] for i in ids if i in by_id]
 
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[StoredChunk]:
-        n = min(k, self.count())
-        if n <= 0:
+        if k <= 0:
             return []
+        # No count() first: Chroma 1.x returns fewer hits (or none) when the collection is
+        # smaller than k, and one call less matters on a server.
         res = self.collection.query(
             query_embeddings=[embedding.tolist()],
-            n_results=n,
+            n_results=k,
             where=where,
             include=["metadatas", "documents", "distances"],
         )
