@@ -346,6 +346,9 @@ def export_onnx(model_dir: Path, dest: Path, counter: WordPieceCounter) -> float
         if not worst > MIN_EXPORT_COSINE:
             raise QAError(f"ONNX export of the embedding model differs from PyTorch (cosine {worst:.5f})")
         os.replace(final, dest)
+        for stale in dest.parent.glob(dest.name.rsplit("-e", 1)[0] + "-e*.onnx"):
+            if stale != dest:  # an export of the same model by an older recipe
+                stale.unlink(missing_ok=True)
         return worst
     finally:
         for f in work.iterdir():
@@ -426,9 +429,13 @@ class LocalEmbedder:
 
 
 def _default_cache_dir() -> Path:
+    """``QA_CACHE_DIR`` or the default, for an embedder made without settings."""
     from qa.config import Settings
 
-    return Path(Settings.model_fields["cache_dir"].get_default(call_default_factory=True))
+    try:
+        return Path(Settings().cache_dir)
+    except Exception:  # noqa: BLE001 - a bad unrelated QA_* variable: the plain default
+        return Path(Settings.model_fields["cache_dir"].get_default(call_default_factory=True))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -35,6 +35,7 @@ def _client(settings: Settings, create: bool):
     if settings.chroma_url:
         host, port, ssl = parse_chroma_url(settings.chroma_url)
         try:
+            _probe(host, port, ssl)  # chromadb's own first requests would wait forever on a hung server
             client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
             _set_http_timeout(client)
             client.heartbeat()
@@ -67,6 +68,16 @@ def parse_chroma_url(value: str) -> tuple[str, int, bool]:
 # chromadb's HTTP client waits forever by default; a hung server should fail, not hang qa.
 HTTP_CONNECT_TIMEOUT = 10.0
 HTTP_READ_TIMEOUT = 300.0
+
+
+def _probe(host: str, port: int, ssl: bool) -> None:
+    """One heartbeat with a timeout; raises on no answer or a non-Chroma answer."""
+    import httpx
+
+    url = f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat"
+    resp = httpx.get(url, timeout=httpx.Timeout(HTTP_CONNECT_TIMEOUT))
+    if resp.status_code != 200 or "heartbeat" not in resp.text:
+        raise ConnectionError(f"HTTP {resp.status_code} from {url}: not a Chroma 1.x server")
 
 
 def _set_http_timeout(client) -> None:
