@@ -146,7 +146,17 @@ class ChunkStore:
         self.client = _client(settings, create)
         self.name = settings.collection_name
         self._batch_limit: int | None = None
-        self.collection = self._open(create)
+        try:
+            self.collection = self._open(create)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release server mode's HTTP connections (embedded mode holds none)."""
+        session = getattr(getattr(getattr(self.client, "_target", None), "_server", None), "_session", None)
+        if session is not None:
+            session.close()
 
     # ------------------------------------------------------------------ opening
     def _expected_metadata(self) -> dict[str, Any]:

@@ -112,6 +112,7 @@ def test_retrieval_through_the_server(chroma_server, served_seeds, settings):
     embedder = get_embedder(s)
     store = ChunkStore(s, embedder.model_name)
     hits = store.query(embedder.embed_query("Chinese soldiers in Belarus for anti-terror drills"), k=3)
+    store.close()
     assert len(hits) == 3
     assert hits[0].source.startswith("000_") and hits[0].score > 0.4
     assert all(h.text and h.path for h in hits)
@@ -171,6 +172,7 @@ def test_losing_the_server_midway_is_a_one_line_error(tmp_path, settings):
     with pytest.raises(StoreUnavailableError, match="lost the Chroma server") as info:
         store.sources()
     assert "\n" not in str(info.value)
+    store.close()
 
 
 def test_the_write_lock_is_per_server_not_per_spelling(settings):
