@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qa.cite import citation_for, content_terms
 from qa.clean import is_boilerplate
-from qa.errors import InputError
+from qa.dates import day_ord, parse_range
 from qa.models import Citation, StoredChunk
 from qa.text import Span, fold_ws, sentence_spans
 
@@ -60,31 +60,12 @@ class Article:
         return self.relevant is None or sentence.chunk.chunk_id in self.relevant
 
 
-def parse_day(value: str | None, flag: str) -> date | None:
-    """A --since/--until value: ISO (2024-07-01) or anything dateparser reads ("1 July 2024")."""
-    if value is None or not str(value).strip():
-        return None
-    value = str(value).strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    import dateparser
-
-    parsed = dateparser.parse(value, languages=["en"], settings={"REQUIRE_PARTS": ["year"]})
-    if parsed is None:
-        raise InputError(f"invalid {flag} date {value!r}: use YYYY-MM-DD")
-    return parsed.date()
-
-
 def date_where(since: date | None, until: date | None) -> dict | None:
-    if since and until and since > until:
-        raise InputError(f"--since {since} is after --until {until}")
     parts = []
     if since:
-        parts.append({"date_ord": {"$gte": int(since.strftime("%Y%m%d"))}})
+        parts.append({"date_ord": {"$gte": day_ord(since)}})
     if until:
-        parts.append({"date_ord": {"$lte": int(until.strftime("%Y%m%d"))}})
+        parts.append({"date_ord": {"$lte": day_ord(until)}})
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
@@ -152,6 +133,7 @@ def load_articles(
     and drops articles with none."""
     from qa.api import open_store
 
+    since, until = parse_range(since, until)
     store = store or open_store(settings)
     where = date_where(since, until)
     by_doc: dict[str, list[StoredChunk]] = {}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from qa.articles import Article, Sentence, is_junk, load_articles
 from qa.cite import MARKER_RE, cite
+from qa.dates import parse_range
 from qa.errors import QAError
 from qa.events import _EX_RE, _EX_VERB_RE, _MILITARY_RE, Event, extract_events, number_citations
 from qa.models import Citation, StoredChunk
@@ -332,14 +333,16 @@ def write_briefing(
     settings: Settings,
     *,
     topic: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
     llm: ChatLLM | None = None,
     budget: int = 6000,
     limit: int = 14,
 ) -> Briefing:
     """A cited briefing. ``llm`` None: extractive. ``budget``: tiktoken tokens of sources (or
-    notes) per LLM call, so the map-reduce scales past one context window."""
+    notes) per LLM call, so the map-reduce scales past one context window. ``since``/``until``
+    as in ``qa.dates.parse_bound``."""
+    since, until = parse_range(since, until)
     articles = load_articles(settings, topic=topic, since=since, until=until)
     if not articles:
         what = f"about {topic!r}" if topic else "in the index"

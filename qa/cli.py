@@ -116,22 +116,21 @@ def _write_output(path: str, text: str) -> None:
 @cli.command("events")
 @click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} as JSON.')
 @click.option("--topic", default=None, help="Only events about this topic.")
-@click.option("--since", default=None, help="Articles published on or after this date (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Articles published on or before this date (YYYY-MM-DD).")
+@click.option("--since", default=None, help="Articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", default=None, help="Articles published on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--extractive", is_flag=True, help="Offline extraction even when an LLM is configured.")
 @click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
 @click.pass_context
 def events_cmd(ctx, as_json, topic, since, until, extractive, model):
     """Exercises, alliances and deployments in the articles, as cited records."""
     from qa import render
-    from qa.articles import parse_day
     from qa.events import extract_events
     from qa.llm import get_llm
 
     settings = _llm_settings(ctx, extractive, model)
     llm = get_llm(settings)
     events = extract_events(
-        settings, topic=topic, since=parse_day(since, "--since"), until=parse_day(until, "--until"), llm=llm
+        settings, topic=topic, since=since, until=until, llm=llm
     )
     if as_json:
         _emit_json({"events": [e.to_dict() for e in events]})
@@ -144,15 +143,14 @@ def events_cmd(ctx, as_json, topic, since, until, extractive, model):
 @click.option("--json", "as_json", is_flag=True, help="JSON: title, markdown, citations, events.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
-@click.option("--since", default=None, help="Articles published on or after this date (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Articles published on or before this date (YYYY-MM-DD).")
+@click.option("--since", default=None, help="Articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--until", default=None, help="Articles published on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
 @click.option("--extractive", is_flag=True, help="Extractive briefing even when an LLM is configured.")
 @click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
 @click.pass_context
 def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
     """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
     from qa import render
-    from qa.articles import parse_day
     from qa.brief import write_briefing
     from qa.llm import get_llm
 
@@ -160,8 +158,8 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
     briefing = write_briefing(
         settings,
         topic=topic,
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
+        since=since,
+        until=until,
         llm=get_llm(settings),
     )
     if as_json:

@@ -26,6 +26,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.articles import Article, Sentence, load_articles
+from qa.dates import parse_range
 from qa.entities import Mention, acronym_definitions, find_dates, find_mentions, find_places, is_iso
 from qa.models import Citation
 
@@ -955,13 +956,14 @@ def extract_events(
     settings: Settings,
     *,
     topic: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
     llm: ChatLLM | None = None,
     articles: list[Article] | None = None,
 ) -> list[Event]:
     """Cited event records from the index (or the part about ``topic``), newest articles' dates
-    within ``since``/``until``. ``llm`` None: the offline extractor."""
+    within ``since``/``until`` (as in ``qa.dates.parse_bound``). ``llm`` None: the offline extractor."""
+    since, until = parse_range(since, until)
     if articles is None:
         articles = load_articles(settings, topic=topic, since=since, until=until)
     events = extract_llm(settings, articles, llm) if llm is not None else extract_offline(settings, articles)

@@ -13,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.dates import day_ord, parse_bound, parse_range
 from qa.errors import InputError
 from qa.query import QuestionInfo, analyse, lex_terms
 
@@ -238,36 +237,9 @@ class Filters:
 
 
 def parse_date(value: str | None, *, end: bool = False, flag: str = "--since") -> int | None:
-    """YYYY, YYYY-MM or YYYY-MM-DD (or a date dateparser reads) -> YYYYMMDD; a bare year or month
-    means its first day for --since and its last day for --until."""
-    if value is None or not str(value).strip():
-        return None
-    text = str(value).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", text)
-    try:
-        if m:
-            year, month, day = int(m[1]), m[2], m[3]
-            if month is None:
-                d = date(year, 12, 31) if end else date(year, 1, 1)
-            elif day is None:
-                mo = int(month)
-                if end:
-                    nxt = date(year + (mo == 12), mo % 12 + 1, 1)
-                    d = date.fromordinal(nxt.toordinal() - 1)
-                else:
-                    d = date(year, mo, 1)
-            else:
-                d = date(year, int(month), int(day))
-            return d.year * 10000 + d.month * 100 + d.day
-    except ValueError:
-        pass
-    else:
-        import dateparser
-
-        parsed = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
-        if parsed is not None:
-            return parsed.year * 10000 + parsed.month * 100 + parsed.day
-    raise InputError(f"invalid {flag} date {text!r}: use YYYY-MM-DD (or YYYY-MM, YYYY)")
+    """A --since/--until value as YYYYMMDD (see ``qa.dates.parse_bound``)."""
+    day = parse_bound(value, end=end, flag=flag)
+    return day_ord(day) if day else None
 
 
 def resolve_sources(selector: str, lexicon: Lexicon) -> tuple[str, ...]:
@@ -291,12 +263,9 @@ def resolve_sources(selector: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 
 def make_filters(lexicon: Lexicon, source: str | None, since: str | None, until: str | None) -> Filters:
-    start = parse_date(since, flag="--since")
-    stop = parse_date(until, end=True, flag="--until")
-    if start is not None and stop is not None and start > stop:
-        raise InputError(f"--since {since} is after --until {until}")
+    start, stop = parse_range(since, until)
     sources = resolve_sources(source, lexicon) if source else None
-    return Filters(sources, start, stop)
+    return Filters(sources, day_ord(start) if start else None, day_ord(stop) if stop else None)
 
 
 # --------------------------------------------------------------------------- retrieval
@@ -369,7 +338,7 @@ def retrieve(
     for chunk in store.get_chunks(missing):
         by_id[chunk.chunk_id] = chunk
     pool_ids = [i for i in pool_ids if i in by_id]  # a chunk deleted meanwhile is skipped
-    embeddings = _embeddings(store, pool_ids)
+    embeddings = store.get_embeddings(pool_ids)
     chosen = mmr(pool_ids, fused, embeddings, k)
     # Each channel's best hit reaches the answerer: RRF alone lets a passage that only one channel
     # finds (a rare word BM25 matches, a paraphrase only the embedding sees) lose to passages
@@ -435,13 +404,6 @@ def _top(lexicon: Lexicon, scores: np.ndarray, mask: np.ndarray, n: int) -> list
         return []
     order = np.argsort(-scores, kind="stable")[:n]
     return [lexicon.ids[i] for i in order if scores[i] > 0]
-
-
-def _embeddings(store: ChunkStore, ids: list[str]) -> dict[str, np.ndarray]:
-    if not ids:
-        return {}
-    page = store.collection.get(ids=ids, include=["embeddings"])
-    return {i: np.asarray(e, dtype=np.float32) for i, e in zip(page["ids"], page["embeddings"], strict=True)}
 
 
 def mmr(ids: list[str], relevance: dict[str, float], embeddings: dict[str, np.ndarray], k: int) -> list[str]:

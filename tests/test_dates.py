@@ -1,0 +1,32 @@
+"""--since/--until bounds: one parser shared by ask, brief and events."""
+
+from datetime import date
+
+import pytest
+
+from qa.dates import day_ord, parse_bound, parse_range
+from qa.errors import InputError
+
+
+def test_partial_dates_cover_the_whole_period():
+    assert parse_bound("2024") == date(2024, 1, 1)
+    assert parse_bound("2024", end=True) == date(2024, 12, 31)
+    assert parse_bound("2024-02", end=True) == date(2024, 2, 29)
+    assert parse_bound("2023-12", end=True) == date(2023, 12, 31)
+    assert parse_bound("2024-03-05", end=True) == date(2024, 3, 5)
+    assert parse_bound("1 July 2024") == date(2024, 7, 1)
+    assert parse_bound(date(2020, 5, 6)) == date(2020, 5, 6)
+    assert parse_bound(None) is None and parse_bound("  ") is None
+    assert day_ord(date(2024, 3, 5)) == 20240305
+
+
+@pytest.mark.parametrize("bad", ["yesterday-ish", "2024-13", "2024-02-30", "March"])
+def test_unreadable_bounds_are_input_errors(bad):
+    with pytest.raises(InputError, match="--until"):
+        parse_bound(bad, end=True, flag="--until")
+
+
+def test_reversed_range_is_an_input_error():
+    assert parse_range("2024", "2024") == (date(2024, 1, 1), date(2024, 12, 31))
+    with pytest.raises(InputError, match="after --until"):
+        parse_range("2024-06-01", "2024-05")
