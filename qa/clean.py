@@ -110,7 +110,9 @@ def split_headlines(text: str) -> tuple[str | None, list[str]]:
     article opens with several headline-like lines, the one sharing most words with the body
     is the title and the others, sharing few, are links to drop.
     """
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    # A dateline ("Published 4 April 2023") is neither a headline nor a stray link: it is passed
+    # over here and kept in the text, where find_dateline reads it.
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and not _DATELINE_RE.match(ln.strip())]
     leading: list[str] = []
     for ln in lines[:4]:
         if not _is_headline_like(ln) or ln.endswith((".", "?", "!", "”", '"')) and len(ln.split()) > 12:

@@ -105,6 +105,18 @@ def test_dateline_in_text_gives_date(tmp_path):
     assert doc.date == "2024-03-12"
 
 
+def test_dateline_under_the_headline_is_not_taken_for_a_stray_link(tmp_path):
+    text = (
+        "Finland becomes Nato's 31st member\n\nPublished 4 April 2023\n\n"
+        "Finland formally joined Nato on Tuesday, doubling the length of the alliance's border with "
+        "Russia after decades of military non-alignment.\n"
+    )
+    doc = clean_article(RawArticle("k", tmp_path / "f.txt", "f.txt", text))
+    assert doc.title == "Finland becomes Nato's 31st member"
+    assert doc.date == "2023-04-04"
+    assert "Published 4 April 2023" in doc.text
+
+
 def test_content_hash_ignores_whitespace():
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert content_hash("a b c") != content_hash("a b d")

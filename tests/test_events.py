@@ -138,6 +138,11 @@ def test_topic_and_dates_filter(fixture_index):
     later = extract_events(fixture_index, since=date(2024, 1, 1))
     assert later and all(not e.published or e.published[0] >= "2024-01-01" for e in later)
     assert not [e for e in later if "Finland" in e.participants]
+    # The same bounds as text, as the CLI passes them: a bare year is the whole year.
+    as_text = extract_events(fixture_index, since="2024")
+    assert [e.to_dict() for e in as_text] == [e.to_dict() for e in later]
+    year_2023 = extract_events(fixture_index, since="2023", until="2023")
+    assert year_2023 and all(e.published and e.published[0].startswith("2023") for e in year_2023)
 
 
 def test_countries_and_dates_from_libraries():
