@@ -16,11 +16,12 @@ from qa.chunk import chunk_document
 from qa.clean import clean_article
 from qa.config import Settings
 from qa.embed import Embedder, get_embedder
-from qa.load import discover, read_file
+from qa.load import count_articles, discover, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
 from qa.store import ChunkStore, write_lock
 
-# Called as progress(done_files, total_files, current_name); the CLI draws it with rich.
+# Called as progress(done_articles, total_articles, current_name); the CLI draws it with rich.
+# Articles, not files: one JSONL file can hold thousands of them.
 Progress = Callable[[int, int, str], None]
 
 # Documents are embedded in groups of about this many chunks: big enough for efficient batches,
@@ -51,17 +52,22 @@ def ingest(
         store = ChunkStore(settings, embedder.model_name, create=True)
         report.collection = store.name
         writer = _Writer(store, embedder, settings, report)
-        for n, path in enumerate(files, start=1):
+        total = sum(count_articles(path) for path in files) if progress else 0
+        done = 0
+        for path in files:
             if progress:
-                progress(n - 1, len(files), path.name)
+                progress(done, total, path.name)
             for item in read_file(path):
                 if isinstance(item, SkippedInput):
                     report.skipped.append(item)
                 else:
                     writer.add(item)
+                done += 1
+                if progress:
+                    progress(min(done, total), total, item.source if isinstance(item, RawArticle) else path.name)
         writer.flush()
         if progress:
-            progress(len(files), len(files), "")
+            progress(total, total, "")
         if report.chunks_written or report.chunks_deleted:
             store.bump_revision()
     return report

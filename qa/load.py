@@ -47,6 +47,17 @@ def discover(paths: list[str | Path]) -> tuple[list[Path], list[SkippedInput]]:
     return unique, skipped
 
 
+def count_articles(path: Path) -> int:
+    """How many articles ``read_file`` will yield at most (for progress): JSONL lines, else one."""
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        return 1
+    try:
+        with path.open("rb") as fh:
+            return max(1, sum(1 for line in fh if line.strip()))
+    except OSError:
+        return 1
+
+
 def _hidden(f: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in f.relative_to(root).parts)
 

@@ -151,8 +151,13 @@ def test_html_and_jsonl_inputs(tmp_path, settings):
         {"id": "a3", "title": "Ships sail", "text": "Ships sailed from Kiel for the exercise.", "source": "Example Wire"},
     ]
     jl.write_text("\n".join(json.dumps(r) if isinstance(r, dict) else r for r in rows) + "\n", encoding="utf-8")
-    report = ingest([html, jl], settings)
+    calls = []
+    report = ingest([html, jl], settings, progress=lambda done, total, name: calls.append((done, total)))
     assert sorted(report.added) == ["drills.html", "feed.jsonl#a1", "feed.jsonl#a3"]
+    # Progress counts articles (1 HTML + 4 JSONL lines), not files, and only moves forward.
+    assert {total for _d, total in calls} == {5}
+    assert [d for d, _t in calls] == sorted(d for d, _t in calls) and calls[-1] == (5, 5)
+    assert len({d for d, _t in calls}) == 6
     reasons = [s.reason for s in report.skipped]
     assert any("invalid JSON" in r for r in reasons) and any("'text'" in r for r in reasons)
     sources = {s.source: s for s in list_sources(settings)}
