@@ -243,6 +243,15 @@ class ChunkStore:
         by_id = {i: to_stored(i, m, d) for i, m, d in zip(page["ids"], page["metadatas"], page["documents"], strict=True)}
         return [by_id[i] for i in ids if i in by_id]
 
+    def get_embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of ``ids`` (those that exist), as float32 arrays."""
+        if not ids:
+            return {}
+        import numpy as np
+
+        page = self.collection.get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(page["ids"], page["embeddings"], strict=True)}
+
     def query(self, embedding: np.ndarray, k: int, where: dict | None = None) -> list[StoredChunk]:
         if k <= 0:
             return []
