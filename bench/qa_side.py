@@ -11,7 +11,6 @@ import time
 
 T0 = time.perf_counter()
 
-import argparse  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -105,22 +104,9 @@ def cmd_latency(args) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("ingest")
-    p.add_argument("--data", required=True)
-    p.add_argument("--index", required=True)
-    p = sub.add_parser("ask")
-    p.add_argument("--index", required=True)
-    p.add_argument("--query", required=True)
-    p = sub.add_parser("latency")
-    p.add_argument("--source", required=True)
-    p.add_argument("--work", required=True)
-    p.add_argument("--sizes", default="10000,100000")
-    p.add_argument("--queries", required=True)
-    args = parser.parse_args()
-    result = {"ingest": cmd_ingest, "ask": cmd_ask, "latency": cmd_latency}[args.cmd](args)
-    sys.stdout.write(json.dumps(result) + "\n")
+    import child
+
+    child.main(__doc__.splitlines()[0], {"ingest": cmd_ingest, "ask": cmd_ask, "latency": cmd_latency})
 
 
 if __name__ == "__main__":

@@ -105,6 +105,19 @@ def run_qa(*args: str, env: dict | None = None, cwd: Path | None = None, timeout
     )
 
 
+def run_main(capsys, *args: str) -> tuple[int, str, str]:
+    """``qa.cli.main`` in this process (fast: the model stays loaded): exit code, stdout, stderr."""
+    from qa.cli import main
+
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
 def copy_seeds(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for f in SEEDS.iterdir():

@@ -6,23 +6,12 @@ import json
 
 import pytest
 
-from qa.cli import main
-from tests.conftest import run_qa
+from tests.conftest import run_main, run_qa
 from tests.fake_openai import FakeOpenAI, Reply
 
 
-def _run(capsys, *args):
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_ask_json_offline(seed_settings, capsys):
-    code, out, err = _run(capsys, "ask", "How long will the China-Belarus exercise last?", "--json")
+    code, out, err = run_main(capsys, "ask", "How long will the China-Belarus exercise last?", "--json")
     assert code == 0
     data = json.loads(out)
     assert data["mode"] == "extractive" and data["abstained"] is False and "11" in data["answer"]
@@ -32,13 +21,13 @@ def test_ask_json_offline(seed_settings, capsys):
 
 
 def test_ask_terminal_output(seed_settings, capsys):
-    code, out, err = _run(capsys, "ask", "Which organisation was Belarus admitted to?", "--k", "3")
+    code, out, err = run_main(capsys, "ask", "Which organisation was Belarus admitted to?", "--k", "3")
     assert code == 0
     assert "[1]" in out and "Sources:" in out and "000_52ce17c5f8e0b379.txt" in out and "Shanghai" in out
 
 
 def test_ask_abstains_plainly(seed_settings, capsys):
-    code, out, _ = _run(capsys, "ask", "What is the population of Minsk?")
+    code, out, _ = run_main(capsys, "ask", "What is the population of Minsk?")
     assert code == 0 and "do not answer" in out and "Sources:" not in out
 
 
@@ -53,14 +42,14 @@ def test_ask_abstains_plainly(seed_settings, capsys):
     ],
 )
 def test_ask_bad_input_is_one_line(seed_settings, capsys, args, message):
-    code, out, err = _run(capsys, *args)
+    code, out, err = run_main(capsys, *args)
     assert code != 0 and message in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
 
 
 def test_ask_missing_index(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "nothing"))
-    code, _, err = _run(capsys, "ask", "What?")
+    code, _, err = run_main(capsys, "ask", "What?")
     assert code == 1 and err.startswith("qa: error: no index at") and len(err.strip().splitlines()) == 1
 
 
@@ -68,14 +57,14 @@ def test_ask_llm_mode_json(seed_settings, capsys, monkeypatch):
     with FakeOpenAI() as srv:
         monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
         srv.push(lambda req: Reply("Eleven days [1][5]."))
-        code, out, err = _run(capsys, "ask", "How long will the China-Belarus exercise last?", "--json", "--k", "2", "--model", "m-1")
+        code, out, err = run_main(capsys, "ask", "How long will the China-Belarus exercise last?", "--json", "--k", "2", "--model", "m-1")
         assert code == 0, err
         data = json.loads(out)
         assert data["mode"] == "llm" and data["model"] == "m-1" and data["answer"] == "Eleven days [1]."
         assert any("[5]" in w for w in data["warnings"]) and "extractive" not in err
         assert srv.chat_requests[-1].body["model"] == "m-1"
         # --extractive wins over a configured LLM
-        code, out, err = _run(capsys, "ask", "How long will the China-Belarus exercise last?", "--json", "--extractive")
+        code, out, err = run_main(capsys, "ask", "How long will the China-Belarus exercise last?", "--json", "--extractive")
         assert json.loads(out)["mode"] == "extractive" and "--extractive" in err
         assert len(srv.chat_requests) == 1
 
@@ -85,7 +74,7 @@ def test_ask_llm_failure_is_one_line(seed_settings, capsys, monkeypatch):
         monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
         monkeypatch.setenv("QA_LLM_MAX_RETRIES", "1")
         srv.push(Reply(status=429), Reply(status=429))
-        code, _, err = _run(capsys, "ask", "How long?")
+        code, _, err = run_main(capsys, "ask", "How long?")
         assert code == 1 and "429" in err and len(err.strip().splitlines()) == 1
 
 

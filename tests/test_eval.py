@@ -6,25 +6,14 @@ import json
 
 import pytest
 
-from qa.cli import main
 from qa.config import Settings, load_settings
 from qa.errors import InputError
 from qa.evaluate import facts_found, load_questions, run_eval
-from tests.conftest import SEEDS
-
-
-def _run(capsys, *args):
-    code = 0
-    try:
-        main(list(args))
-    except SystemExit as exc:
-        code = exc.code or 0
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import SEEDS, run_main
 
 
 def test_eval_json_on_seeds(seed_settings, dev_set, capsys):
-    code, out, _ = _run(capsys, "eval", str(dev_set), "--json")
+    code, out, _ = run_main(capsys, "eval", str(dev_set), "--json")
     assert code == 0
     data = json.loads(out)
     assert data["questions"] == 12 and data["answerable"] == 10 and data["unanswerable"] == 2
@@ -42,7 +31,7 @@ def test_eval_terminal_report(seed_settings, tmp_path, capsys):
         + "\n",
         encoding="utf-8",
     )
-    code, out, err = _run(capsys, "eval", str(qs))
+    code, out, err = run_main(capsys, "eval", str(qs))
     assert code == 0
     assert "answer accuracy" in out and "100%" in out and "hit@6" in out
     assert "ok  a" in err and "ok  b" in err
@@ -53,7 +42,7 @@ def test_bad_question_files(tmp_path, capsys, seed_settings):
     bad.write_text('{"question": "ok?"}\nnot json\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl:2"):
         load_questions(bad)
-    code, _, err = _run(capsys, "eval", str(tmp_path / "missing.jsonl"))
+    code, _, err = run_main(capsys, "eval", str(tmp_path / "missing.jsonl"))
     assert code == 2 and "not found" in err and len(err.strip().splitlines()) == 1
 
 
@@ -88,7 +77,7 @@ def test_eval_with_bbc_distractors(bbc_subset_index, dev_set):
 @pytest.mark.corpus
 def test_ask_over_bbc_answers_from_bbc(bbc_subset_index, capsys, monkeypatch):
     monkeypatch.setenv("QA_INDEX_DIR", str(bbc_subset_index))
-    code, out, _ = _run(capsys, "ask", "By how much did Time Warner's quarterly profits jump?", "--json")
+    code, out, _ = run_main(capsys, "ask", "By how much did Time Warner's quarterly profits jump?", "--json")
     data = json.loads(out)
     assert code == 0 and not data["abstained"] and "76%" in data["answer"]
     assert data["citations"][0]["source"].startswith("bbc300.jsonl#")

@@ -67,8 +67,8 @@ class ChromaServer:
 
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
-    if not CHROMA.exists():
-        pytest.skip(f"{CHROMA} not found (chromadb's server CLI)")
+    # chromadb is a hard dependency, so its server CLI must be there: a failure, not a skip.
+    assert CHROMA.exists(), f"{CHROMA} not found (chromadb's server CLI)"
     server = ChromaServer(tmp_path_factory.mktemp("chroma-server") / "data").start()
     yield server
     server.stop()
