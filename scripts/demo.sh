@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up (if needed), index the sample articles, then print a briefing and answer a question.
+# Set up (if needed), index the sample articles, then print a briefing, the events found and
+# the answer to a sample question.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -7,5 +8,6 @@ export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 Q=.venv/bin/qa
 $Q ingest seeds/
 $Q sources
-if $Q brief --help >/dev/null 2>&1; then $Q brief; fi
+$Q brief
+$Q events
 $Q ask "How long will the China-Belarus exercise last?"
