@@ -88,12 +88,40 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+# British and American spellings of one word meet before stemming ("manoeuvres" ~ "maneuvers",
+# "defence" ~ "defense", "mobilised" ~ "mobilized", "centre" ~ "center"): wire copy and local
+# press mix them, and an analyst's question may use either. Both the index and the question go
+# through the same folding, so a rule only has to avoid merging two different words.
+_SPELLING_RULES = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"oeuvred$", "euvered"),
+        (r"oeuvring$", "euvering"),
+        (r"oeuvre(s)?$", r"euver\1"),
+        (r"^(def|off|lic|pret)ence", r"\1ense"),
+        (r"^(\w{3,})our(s|ed|ing|ite|ites|able|ably|er|ers)?$", r"\1or\2"),
+        (r"^(\w{2,})tre(s)?$", r"\1ter\2"),
+        (r"^(\w{3,})ys(e|es|ed|ing)$", r"\1yz\2"),
+        (r"^(\w{3,})is(e|es|ed|ing|ation|ations)$", r"\1iz\2"),
+        (r"^(\w{3,})ogue(s)?$", r"\1og\2"),
+    )
+)
+
+
+def fold_spelling(word: str) -> str:
+    """The American spelling of a lower-cased British one (other words unchanged)."""
+    for pattern, repl in _SPELLING_RULES:
+        word = pattern.sub(repl, word)
+    return word
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball stem of a lower-cased word; numbers and codes ("y-20", "2022") stay whole."""
+    """Snowball stem of a lower-cased word, spelling folded; numbers and codes ("y-20", "2022")
+    stay whole."""
     if any(ch.isdigit() for ch in word) or len(word) <= 3:
         return word
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(fold_spelling(word))
 
 
 def _norm(token: str) -> str:
@@ -287,7 +315,7 @@ def _expects(lower: list[str], focus: list[str]) -> str:
         return "money"
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share|amount)\b", joined):
         return "number"
-    if re.search(r"\bhow long\b", joined):
+    if re.search(r"\bhow (long|quickly|soon)\b", joined):
         return "duration"
     if re.search(r"\bhow (far|old|big|large|high|fast|heavy)\b", joined):
         return "number"

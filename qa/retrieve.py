@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from qa.models import StoredChunk
     from qa.store import ChunkStore
 
-LEXICON_FORMAT = 1  # bump when lex_terms or the cached files change
+LEXICON_FORMAT = 2  # bump when lex_terms or the cached files change
 RRF_K = 60
 MMR_LAMBDA = 0.7
 MMR_FLOOR = 0.75  # cosine below which two chunks are not redundant at all

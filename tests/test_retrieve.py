@@ -10,13 +10,35 @@ from qa.api import open_store
 from qa.config import load_settings
 from qa.errors import InputError
 from qa.ingest import ingest
-from qa.query import analyse, lex_terms, term_in
-from qa.retrieve import cache_dir_for, get_lexicon, mmr, parse_date, retrieve
+from qa.query import analyse, fold_spelling, lex_terms, stem, term_in
+from qa.retrieve import LEXICON_FORMAT, cache_dir_for, get_lexicon, mmr, parse_date, retrieve
 
 
 def test_lex_terms_keep_names_and_numbers_whole():
     toks = lex_terms("The 11-day drills; China’s Y-20 landed.")
     assert {"11-day", "11", "day", "y-20", "20", "china", "drill", "land"} <= set(toks)
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [("manoeuvres", "maneuvers"), ("manoeuvred", "maneuvered"), ("defence", "defense"), ("mobilised", "mobilized"),
+     ("organisation", "organization"), ("centre", "center"), ("theatre", "theater"), ("armoured", "armored"),
+     ("analysed", "analyzed"), ("catalogue", "catalog")],
+)
+def test_british_and_american_spellings_meet(british, american):
+    assert stem(british) == stem(american)
+    assert lex_terms(f"NATO {british}") == lex_terms(f"NATO {american}")
+
+
+def test_spelling_folding_leaves_other_words_apart():
+    for word in ("four", "hour", "tour", "genre", "acre", "size", "rise", "raise", "sense", "league"):
+        assert fold_spelling(word) == word
+    assert stem("exercise") == stem("exercises") == stem("exercised")
+    assert len({stem(w) for w in ("four", "for", "hour", "tour", "defence", "fence", "prise", "prize")}) == 8
+
+
+def test_how_quickly_expects_a_duration():
+    assert analyse("How quickly can the maps be produced?").expects == "duration"
 
 
 def test_question_analysis():
@@ -97,7 +119,7 @@ def test_date_filters_and_cache_follows_the_index(tmp_path, session_cache):
     lex = get_lexicon(open_store(s))
     assert lex.revision > first.revision and "iskand" in lex.df
     folders = [p.name for p in cache_dir_for(open_store(s)).iterdir() if not p.name.startswith(".")]
-    assert folders == [f"r{lex.revision}-n{lex.count}-v1"]  # older states were deleted
+    assert folders == [f"r{lex.revision}-n{lex.count}-v{LEXICON_FORMAT}"]  # older states were deleted
 
     # removing it takes it out of BM25 too
     remove_source("later.jsonl", s)
