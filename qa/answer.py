@@ -461,8 +461,13 @@ def extractive_answer(retrieval: Retrieval, embedder: Embedder) -> Answer:
         return abstain("the passages found do not mention " + ", ".join(f"'{m}'" for m in missing))
     content = info.content_terms
     if content:  # judged on the sentences themselves: a word only in their context does not count
-        total = sum(weights[t.text] for t in content)
-        got = sum(weights[t.text] * chosen_max(chosen, t.text, own=True) for t in content)
+        # The names and numbers the sentences mention count too: "How often did Lukashenko meet
+        # Xi in the year before the drills?" is answered by a sentence naming both leaders
+        # ("met ... twice last year") whose word "drills" is only in the surrounding passage.
+        # A name only in the sentence's passage counts at context credit: news sentences refer
+        # back with "he" or "the alliance" ("despite a £65,000 settlement, he says ...").
+        total = sum(weights[t.text] for t in info.terms)
+        got = sum(weights[t.text] * chosen_max(chosen, t.text, own=t.kind == "content") for t in info.terms)
         if total and got / total < MIN_CONTENT_COVERAGE:
             absent = [t.text for t in content if chosen_max(chosen, t.text, own=True) == 0]
             return abstain("the passages found do not say anything about " + ", ".join(f"'{a}'" for a in absent))

@@ -68,6 +68,13 @@ def test_unanswerable_questions_abstain(seed_settings, question):
     assert a.reason
 
 
+def test_american_spelling_finds_the_british_sentence(seed_settings):
+    # The seed says "maneuvers"; asked with the British spelling and the American one alike.
+    for spelling in ("manoeuvres", "maneuvers"):
+        a = answer_question(f"How long did the China-Russia {spelling} near Japan and South Korea in May last?", seed_settings)
+        assert not a.abstained and "thirteen-hour" in a.answer, (spelling, a.reason)
+
+
 def test_exact_names_and_numbers_are_found(seed_settings):
     a = answer_question("What is the Y-20 nicknamed?", seed_settings)
     assert not a.abstained and "Chubby Girl" in a.answer
