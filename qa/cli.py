@@ -42,6 +42,25 @@ def cli(ctx: click.Context, index_dir: str | None, chroma_url: str | None) -> No
     ctx.obj = {"index_dir": index_dir, "chroma_url": chroma_url}
 
 
+def _date_options(command):
+    """--since/--until, read by qa.dates.parse_bound (a bare year or month is the whole period)."""
+    for flag, side in (("--until", "before"), ("--since", "after")):
+        command = click.option(
+            flag, default=None, help=f"Only articles dated on or {side} this day (YYYY-MM-DD, YYYY-MM or YYYY)."
+        )(command)
+    return command
+
+
+def _llm_options(offline_help: str):
+    """--extractive and --model, shared by every command that can use an LLM."""
+
+    def decorate(command):
+        command = click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")(command)
+        return click.option("--extractive", is_flag=True, help=f"{offline_help} even when an LLM is configured.")(command)
+
+    return decorate
+
+
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -116,10 +135,8 @@ def _write_output(path: str, text: str) -> None:
 @cli.command("events")
 @click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} as JSON.')
 @click.option("--topic", default=None, help="Only events about this topic.")
-@click.option("--since", default=None, help="Articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--until", default=None, help="Articles published on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--extractive", is_flag=True, help="Offline extraction even when an LLM is configured.")
-@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@_date_options
+@_llm_options("Offline extraction")
 @click.pass_context
 def events_cmd(ctx, as_json, topic, since, until, extractive, model):
     """Exercises, alliances and deployments in the articles, as cited records."""
@@ -143,10 +160,8 @@ def events_cmd(ctx, as_json, topic, since, until, extractive, model):
 @click.option("--json", "as_json", is_flag=True, help="JSON: title, markdown, citations, events.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
-@click.option("--since", default=None, help="Articles published on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--until", default=None, help="Articles published on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--extractive", is_flag=True, help="Extractive briefing even when an LLM is configured.")
-@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@_date_options
+@_llm_options("Extractive briefing")
 @click.pass_context
 def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
     """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
@@ -183,10 +198,8 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: answer, citations, retrieved chunks.")
 @click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [env QA_TOP_K; default 6].")
 @click.option("--source", default=None, help="Only this article (file name as in 'qa sources', or its path).")
-@click.option("--since", default=None, help="Only articles dated on or after this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--until", default=None, help="Only articles dated on or before this day (YYYY-MM-DD, YYYY-MM or YYYY).")
-@click.option("--extractive", is_flag=True, help="Offline extractive answer even when an LLM is configured.")
-@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@_date_options
+@_llm_options("Offline extractive answer")
 @click.pass_context
 def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     """Answer QUESTION from the indexed articles, citing every claim (or say they do not)."""
@@ -234,8 +247,7 @@ def _nullcontext():
 @click.argument("file")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-question results as JSON.")
 @click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [default 6].")
-@click.option("--extractive", is_flag=True, help="Evaluate the offline answerer even when an LLM is configured.")
-@click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")
+@_llm_options("Evaluate the offline answerer")
 @click.pass_context
 def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
