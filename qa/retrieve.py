@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.dates import day_ord, parse_bound, parse_range
+from qa.dates import day_ord, parse_range
 from qa.errors import InputError
 from qa.query import QuestionInfo, analyse, lex_terms
 
@@ -234,12 +234,6 @@ class Filters:
         if self.until is not None:
             keep &= (lexicon.date_ords <= self.until) & (lexicon.date_ords > 0)
         return keep
-
-
-def parse_date(value: str | None, *, end: bool = False, flag: str = "--since") -> int | None:
-    """A --since/--until value as YYYYMMDD (see ``qa.dates.parse_bound``)."""
-    day = parse_bound(value, end=end, flag=flag)
-    return day_ord(day) if day else None
 
 
 def resolve_sources(selector: str, lexicon: Lexicon) -> tuple[str, ...]:

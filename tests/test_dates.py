@@ -18,6 +18,11 @@ def test_partial_dates_cover_the_whole_period():
     assert parse_bound(date(2020, 5, 6)) == date(2020, 5, 6)
     assert parse_bound(None) is None and parse_bound("  ") is None
     assert day_ord(date(2024, 3, 5)) == 20240305
+    # As the retrieval filters store them (chunk metadata date_ord).
+    assert day_ord(parse_bound("2024")) == 20240101
+    assert day_ord(parse_bound("2024", end=True)) == 20241231
+    assert day_ord(parse_bound("2024-02", end=True)) == 20240229
+    assert day_ord(parse_bound("2024-03-05")) == 20240305
 
 
 @pytest.mark.parametrize("bad", ["yesterday-ish", "2024-13", "2024-02-30", "March"])

@@ -8,10 +8,9 @@ import pytest
 
 from qa.api import open_store
 from qa.config import load_settings
-from qa.errors import InputError
 from qa.ingest import ingest
 from qa.query import analyse, fold_spelling, lex_terms, stem, term_in
-from qa.retrieve import LEXICON_FORMAT, cache_dir_for, get_lexicon, mmr, parse_date, retrieve
+from qa.retrieve import LEXICON_FORMAT, cache_dir_for, get_lexicon, mmr, retrieve
 
 
 def test_lex_terms_keep_names_and_numbers_whole():
@@ -50,15 +49,6 @@ def test_question_analysis():
     assert analyse("When is Vostok?").expects == "date"
     chinese = next(t for t in analyse("Did China act?").terms if t.text == "china")
     assert term_in(chinese, "Chinese soldiers landed")
-
-
-def test_parse_date():
-    assert parse_date("2024") == 20240101
-    assert parse_date("2024", end=True) == 20241231
-    assert parse_date("2024-02", end=True) == 20240229
-    assert parse_date("2024-03-05") == 20240305
-    with pytest.raises(InputError):
-        parse_date("yesterday-ish")
 
 
 def test_exact_term_pulls_its_passage_up(seed_settings):
