@@ -305,28 +305,32 @@ def _focus(words: list[str], lower: list[str]) -> list[str]:
     return []
 
 
+# What a question's wording says the answer is, first match wins (money before number,
+# "how long" before "how far").
+_EXPECT_PATTERNS = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (
+            r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|worth|price|budget|funding|value)\b"
+            r"|\bwhat (is|was|were|are) the (cost|price|budget|value)\b",
+            "money",
+        ),
+        (r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share|amount)\b", "number"),
+        (r"\bhow (long|quickly|soon)\b", "duration"),
+        (r"\bhow (far|old|big|large|high|fast|heavy)\b", "number"),
+        (r"\bname of\b|\bnamed\b|\bnicknamed\b|\bcalled\b", "name"),
+        (r"\bwhen\b|\b(what|which) (year|date|day|month|time)\b", "date"),
+        (r"\b(who|whom|whose)\b", "person"),
+        (r"\bwhere\b", "place"),
+    )
+)
+
+
 def _expects(lower: list[str], focus: list[str]) -> str:
     joined = " ".join(lower)
-    if re.search(
-        r"\bhow much\b.*\b(cost|costs|spend|spent|pay|paid|worth|price|budget|funding|value)\b"
-        r"|\bwhat (is|was|were|are) the (cost|price|budget|value)\b",
-        joined,
-    ):
-        return "money"
-    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share|amount)\b", joined):
-        return "number"
-    if re.search(r"\bhow (long|quickly|soon)\b", joined):
-        return "duration"
-    if re.search(r"\bhow (far|old|big|large|high|fast|heavy)\b", joined):
-        return "number"
-    if re.search(r"\bname of\b|\bnamed\b|\bnicknamed\b|\bcalled\b", joined):
-        return "name"
-    if re.search(r"\bwhen\b|\b(what|which) (year|date|day|month|time)\b", joined):
-        return "date"
-    if re.search(r"\b(who|whom|whose)\b", joined):
-        return "person"
-    if re.search(r"\bwhere\b", joined):
-        return "place"
+    for pattern, kind in _EXPECT_PATTERNS:
+        if pattern.search(joined):
+            return kind
     fset = set(focus)
     if fset & PERSON_NOUNS:
         return "person"
