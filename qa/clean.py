@@ -112,7 +112,7 @@ def split_headlines(text: str) -> tuple[str | None, list[str]]:
     """
     # A dateline ("Published 4 April 2023") is neither a headline nor a stray link: it is passed
     # over here and kept in the text, where find_dateline reads it.
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip() and not _DATELINE_RE.match(ln.strip())]
+    lines = [ln for ln in (raw.strip() for raw in text.split("\n")) if ln and not _DATELINE_RE.match(ln)]
     leading: list[str] = []
     for ln in lines[:4]:
         if not _is_headline_like(ln) or ln.endswith((".", "?", "!", "”", '"')) and len(ln.split()) > 12:
