@@ -63,7 +63,7 @@ def base_env(cache: Path) -> dict:
 
 def qa_has_ask(env: dict) -> bool:
     probe = subprocess.run(
-        [PY, "-c", "from qa.cli import cli; print('ask' in cli.commands)"], capture_output=True, text=True, env=env, cwd=ROOT
+        [PY, "-c", "from qa.cli.main import cli; print('ask' in cli.commands)"], capture_output=True, text=True, env=env, cwd=ROOT
     )
     return probe.stdout.strip() == "True"
 
@@ -117,7 +117,7 @@ def main() -> None:
 
     say("qa: one-time ONNX export of the bundled model")
     res["export"] = run_child(
-        [PY, "-c", "from qa.config import load_settings; from qa.embed import get_embedder; "
+        [PY, "-c", "from qa.config import load_settings; from qa.storage.embed import get_embedder; "
          "e = get_embedder(load_settings()); e.embed_query('x'); print('{\"runtime\": \"%s\"}' % e.runtime_name)"],
         env, log,
     )

@@ -21,8 +21,8 @@ from qa.config import load_settings  # noqa: E402
 
 
 def cmd_ingest(args) -> dict:
-    from qa.embed import get_embedder
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
+    from qa.storage.embed import get_embedder
 
     settings = load_settings(index_dir=Path(args.index))
     t_imports = time.perf_counter()
@@ -48,7 +48,7 @@ def cmd_ingest(args) -> dict:
 
 def cmd_ask(args) -> dict:
     from qa.api import open_store
-    from qa.embed import get_embedder
+    from qa.storage.embed import get_embedder
 
     settings = load_settings(index_dir=Path(args.index))
     store = open_store(settings)
@@ -57,8 +57,8 @@ def cmd_ask(args) -> dict:
 
 
 def cmd_latency(args) -> dict:
-    from qa.embed import get_embedder
-    from qa.store import ChunkStore
+    from qa.storage.embed import get_embedder
+    from qa.storage.store import ChunkStore
 
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))
     settings = load_settings(index_dir=Path(args.work))
@@ -69,7 +69,7 @@ def cmd_latency(args) -> dict:
     source = read_all(source_store.collection)
     store = ChunkStore(settings, embedder.model_name, create=True)
     try:
-        from qa.retrieve import retrieve
+        from qa.retrieval.hybrid import retrieve
     except ImportError:
         retrieve = None
     dense: dict = {}

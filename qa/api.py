@@ -5,18 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.config import Settings
-from qa.embed import model_name_for
 from qa.errors import InputError
-from qa.ingest import ingest
+from qa.ingest.pipeline import ingest
 from qa.models import SourceInfo
-from qa.store import ChunkStore, write_lock
+from qa.storage.store import open_store, write_lock
 
 __all__ = ["ingest", "open_store", "list_sources", "remove_source"]
-
-
-def open_store(settings: Settings) -> ChunkStore:
-    """Open the existing index for reading; fails clearly when missing or built with another model."""
-    return ChunkStore(settings, model_name_for(settings), create=False)
 
 
 def list_sources(settings: Settings) -> list[SourceInfo]:

@@ -58,7 +58,7 @@ def settings(tmp_path):
 def seed_index(tmp_path_factory, session_cache) -> Path:
     """The seeds ingested once per session into a fresh index; tests must only read it."""
     from qa.config import Settings
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     index_dir = tmp_path_factory.mktemp("seed-index") / "index"
     s = Settings(index_dir=index_dir, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
@@ -96,7 +96,7 @@ def run_qa(*args: str, env: dict | None = None, cwd: Path | None = None, timeout
     if env:
         full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "qa.cli", *args],
+        [sys.executable, "-m", "qa.cli.main", *args],
         capture_output=True,
         text=True,
         env=full_env,
@@ -107,7 +107,7 @@ def run_qa(*args: str, env: dict | None = None, cwd: Path | None = None, timeout
 
 def run_main(capsys, *args: str) -> tuple[int, str, str]:
     """``qa.cli.main`` in this process (fast: the model stays loaded): exit code, stdout, stderr."""
-    from qa.cli import main
+    from qa.cli.main import main
 
     code = 0
     try:

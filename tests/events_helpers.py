@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qa.cite import MARKER_RE, is_verbatim
-from qa.text import fold_ws
+from qa.text.citations import MARKER_RE, is_verbatim
+from qa.text.spans import fold_ws
 
 BOILERPLATE = ("Disclaimer", "Leave a Reply", "Leave a reply", "See also", "Credit:", "Share this article",
                "newsletter", "Advertisement", "email address will not be published", "infringement")

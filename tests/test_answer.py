@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from qa.answer import NOT_FOUND, answer_question, looks_like_instruction
+from qa.answering.answer import NOT_FOUND, answer_question, looks_like_instruction
 from qa.errors import IndexMissingError, InputError
-from qa.evaluate import quote_is_verbatim
+from qa.evaluation.questions import quote_is_verbatim
 from tests.conftest import DEV_SET, SEEDS
 
 

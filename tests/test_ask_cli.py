@@ -83,7 +83,7 @@ def test_answer_stream_holds_back_the_sentinel():
 
     from rich.console import Console
 
-    from qa.render import AnswerStream
+    from qa.cli.render import AnswerStream
 
     stream = AnswerStream(Console(file=io.StringIO(), force_terminal=True), sentinel="INSUFFICIENT_EVIDENCE")
     with stream:

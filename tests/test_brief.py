@@ -9,7 +9,7 @@ from tests.events_helpers import BOILERPLATE, assert_quote_verbatim, bullets, ma
 
 @pytest.fixture(scope="module")
 def seed_brief(seed_index, session_cache):
-    from qa.brief import write_briefing
+    from qa.brief.compose import write_briefing
     from qa.config import Settings
 
     s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
@@ -57,7 +57,7 @@ def test_seed_briefing_offline(seed_brief):
 
 
 def test_topic_briefing(seed_index, session_cache):
-    from qa.brief import write_briefing
+    from qa.brief.compose import write_briefing
     from qa.config import Settings
 
     s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
@@ -70,9 +70,9 @@ def test_topic_briefing(seed_index, session_cache):
 def test_fixture_briefing(tmp_path_factory, session_cache):
     from pathlib import Path
 
-    from qa.brief import write_briefing
+    from qa.brief.compose import write_briefing
     from qa.config import Settings
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     s = Settings(index_dir=tmp_path_factory.mktemp("brief-fixtures") / "index", cache_dir=session_cache,
                  llm_api_key=None, llm_base_url=None)

@@ -81,8 +81,8 @@ def _settings(seed_index, session_cache, server, **kw):
 
 def test_events_structured_output_then_merge(seed_index, session_cache, server):
     from qa.api import open_store
-    from qa.events import extract_events
-    from qa.llm import get_llm
+    from qa.events.extract import extract_events
+    from qa.llm.chat import get_llm
 
     server.push(*([respond] * 10))
     s = _settings(seed_index, session_cache, server)
@@ -106,8 +106,8 @@ def test_events_structured_output_then_merge(seed_index, session_cache, server):
 
 def test_briefing_map_reduce(seed_index, session_cache, server):
     from qa.api import open_store
-    from qa.brief import write_briefing
-    from qa.llm import get_llm
+    from qa.brief.compose import write_briefing
+    from qa.llm.chat import get_llm
 
     server.push(*([respond] * 40))
     s = _settings(seed_index, session_cache, server)
@@ -129,9 +129,9 @@ def test_briefing_map_reduce(seed_index, session_cache, server):
 
 
 def test_llm_failure_is_one_line(seed_index, session_cache, server):
-    from qa.brief import write_briefing
+    from qa.brief.compose import write_briefing
     from qa.errors import LLMError
-    from qa.llm import get_llm
+    from qa.llm.chat import get_llm
 
     server.push(Reply(status=500))
     s = _settings(seed_index, session_cache, server)

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from qa.chunk import chunk_document, count_tokens
-from qa.clean import clean_article
-from qa.load import read_file
-from qa.text import sentence_spans
+from qa.ingest.chunk import chunk_document
+from qa.ingest.clean import clean_article
+from qa.ingest.load import read_file
+from qa.text.spans import sentence_spans
+from qa.text.tokens import count_tokens
 
 from .conftest import SEEDS
 
@@ -16,7 +17,7 @@ def _model_tokenizer():
     """The model's own tokenizer through transformers, independent of qa's word-piece counter."""
     from transformers import AutoTokenizer
 
-    from qa.embed import local_model_dir
+    from qa.storage.embed import local_model_dir
 
     return AutoTokenizer.from_pretrained(str(local_model_dir()), local_files_only=True)
 
@@ -61,7 +62,7 @@ def test_a_sentence_longer_than_the_budget_is_split_at_words(tmp_path):
 
 
 def test_embedder_limit_is_enforced_even_with_a_large_token_budget():
-    from qa.embed import WordPieceCounter, local_model_dir
+    from qa.storage.embed import WordPieceCounter, local_model_dir
 
     counter = WordPieceCounter(local_model_dir(), 256)
     doc = next(_docs([SEEDS / "000_52ce17c5f8e0b379.txt"]))
@@ -76,7 +77,7 @@ def test_embedder_limit_is_enforced_even_with_a_large_token_budget():
 def test_no_bbc_chunk_exceeds_256_word_pieces(bbc_path, tmp_path):
     """Across many real articles, with the default settings, every chunk fits the model."""
     from qa.config import load_settings
-    from qa.embed import WordPieceCounter, local_model_dir
+    from qa.storage.embed import WordPieceCounter, local_model_dir
 
     settings = load_settings()
     counter = WordPieceCounter(local_model_dir(), 256)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from qa.clean import (
+from qa.ingest.clean import (
     clean_article,
     clean_text,
     content_hash,
@@ -10,9 +10,9 @@ from qa.clean import (
     is_boilerplate,
     normalise_date,
 )
-from qa.load import decode_bytes, read_file
+from qa.ingest.load import decode_bytes, read_file
 from qa.models import RawArticle
-from qa.text import fold_ws, sentence_spans
+from qa.text.spans import fold_ws, sentence_spans
 
 from .conftest import SEEDS
 

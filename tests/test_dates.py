@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from qa.dates import day_ord, parse_bound, parse_range
 from qa.errors import InputError
+from qa.text.dates import day_ord, parse_bound, parse_range
 
 
 def test_partial_dates_cover_the_whole_period():

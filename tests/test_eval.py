@@ -8,7 +8,7 @@ import pytest
 
 from qa.config import Settings, load_settings
 from qa.errors import InputError
-from qa.evaluate import facts_found, load_questions, run_eval
+from qa.evaluation.questions import facts_found, load_questions, run_eval
 from tests.conftest import SEEDS, run_main
 
 
@@ -54,7 +54,7 @@ def test_facts_found():
 @pytest.fixture(scope="module")
 def bbc_subset_index(tmp_path_factory, bbc_path):
     """Seeds + the first 300 BBC articles, ingested once for this module."""
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     folder = tmp_path_factory.mktemp("bbc-subset")
     lines = bbc_path.read_text(encoding="utf-8").splitlines()[:300]
@@ -90,7 +90,7 @@ HELDOUT = SEEDS.parent / "eval" / "heldout.jsonl"
 def heldout_index(tmp_path_factory, bbc_path, session_cache):
     """Seeds + every BBC article the held-out questions cite + 400 others as distractors, in a
     file named like the corpus so the expected ``bbc.jsonl#id`` sources match."""
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     cited = {s.split("#", 1)[1] for q in load_questions(HELDOUT) for s in q.sources if s.startswith("bbc.jsonl#")}
     lines = bbc_path.read_text(encoding="utf-8").splitlines()

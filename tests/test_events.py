@@ -27,7 +27,7 @@ def _find(events, kind, pred):
 @pytest.fixture(scope="module")
 def seed_events(seed_index, session_cache):
     from qa.config import Settings
-    from qa.events import extract_events
+    from qa.events.extract import extract_events
 
     s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
     return s, [e.to_dict() for e in extract_events(s)]
@@ -37,7 +37,7 @@ def seed_events(seed_index, session_cache):
 def fixture_index(tmp_path_factory, session_cache):
     """The hand-written exercise / alliance / deployment articles, indexed once for this module."""
     from qa.config import Settings
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     s = Settings(index_dir=tmp_path_factory.mktemp("fixture-index") / "index", cache_dir=session_cache,
                  llm_api_key=None, llm_base_url=None)
@@ -47,7 +47,7 @@ def fixture_index(tmp_path_factory, session_cache):
 
 @pytest.fixture(scope="module")
 def fixture_events(fixture_index):
-    from qa.events import extract_events
+    from qa.events.extract import extract_events
 
     return [e.to_dict() for e in extract_events(fixture_index)]
 
@@ -131,7 +131,7 @@ def test_fixture_articles(fixture_index, fixture_events):
 def test_topic_and_dates_filter(fixture_index):
     from datetime import date
 
-    from qa.events import extract_events
+    from qa.events.extract import extract_events
 
     only = extract_events(fixture_index, topic="Finland joining Nato")
     assert only and all("finland_nato.txt" in e.sources for e in only)
@@ -148,7 +148,7 @@ def test_topic_and_dates_filter(fixture_index):
 def test_countries_and_dates_from_libraries():
     from datetime import date
 
-    from qa.entities import find_dates, resolve_country
+    from qa.events.entities import find_dates, resolve_country
 
     for name in ("US", "U.S.", "America", "United States", "American"):
         assert resolve_country(name).name == "United States", name
@@ -168,8 +168,8 @@ def test_bbc_articles(bbc_path, tmp_path_factory, session_cache):
     """Real reporting that is not about exercises: British troops in Iraq is a deployment; car
     makers' alliances and gym-style 'exercise' are not military events."""
     from qa.config import Settings
-    from qa.events import extract_events
-    from qa.ingest import ingest
+    from qa.events.extract import extract_events
+    from qa.ingest.pipeline import ingest
 
     wanted = {"bbc-politics-093", "bbc-business-001", "bbc-sport-001", "bbc-tech-066"}
     lines = [ln for ln in bbc_path.read_text(encoding="utf-8").splitlines() if json.loads(ln)["id"] in wanted]

@@ -28,9 +28,9 @@ def _run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProces
 
 @pytest.fixture(scope="module")
 def page(seed_index, session_cache, tmp_path_factory) -> Path:
-    from qa.brief import write_briefing
+    from qa.brief.compose import write_briefing
+    from qa.brief.html import briefing_html
     from qa.config import Settings
-    from qa.html import briefing_html
 
     s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
     path = tmp_path_factory.mktemp("html") / "briefing.html"

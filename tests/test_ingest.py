@@ -8,8 +8,8 @@ import pytest
 from qa.api import list_sources, open_store, remove_source
 from qa.config import load_settings
 from qa.errors import EmbeddingMismatchError, IndexMissingError, InputError
-from qa.ingest import ingest
-from qa.text import fold_ws
+from qa.ingest.pipeline import ingest
+from qa.text.spans import fold_ws
 
 from .conftest import SEEDS, copy_seeds
 

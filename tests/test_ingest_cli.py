@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from qa.cli import main
+from qa.cli.main import main
 
 from .conftest import SEEDS, copy_seeds, run_qa
 
@@ -124,7 +124,7 @@ def test_kill_9_mid_ingest_then_rerun_leaves_no_duplicates_or_orphans(bbc_path, 
     folder = _bbc_folder(bbc_path, tmp_path / "bbc", 120)
     index_dir = tmp_path / "index"
     env = dict(os.environ, QA_INDEX_DIR=str(index_dir))
-    cmd = [sys.executable, "-m", "qa.cli", "ingest", str(folder), "--json"]
+    cmd = [sys.executable, "-m", "qa.cli.main", "ingest", str(folder), "--json"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Wait until the first documents' chunks are committed, then kill without warning.
     deadline = time.time() + 180
@@ -153,7 +153,7 @@ def test_two_concurrent_ingests_are_serialised(bbc_path, tmp_path):
     index_dir = tmp_path / "index"
     env = dict(os.environ, QA_INDEX_DIR=str(index_dir))
     first = subprocess.Popen(
-        [sys.executable, "-m", "qa.cli", "ingest", str(folder), str(seeds), "--json"],
+        [sys.executable, "-m", "qa.cli.main", "ingest", str(folder), str(seeds), "--json"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     lock = index_dir / ".qa-write.lock"
@@ -161,7 +161,7 @@ def test_two_concurrent_ingests_are_serialised(bbc_path, tmp_path):
     while not lock.exists() and time.time() < deadline:
         time.sleep(0.05)
     second = subprocess.run(
-        [sys.executable, "-m", "qa.cli", "ingest", str(seeds), "--json"],
+        [sys.executable, "-m", "qa.cli.main", "ingest", str(seeds), "--json"],
         env=env, capture_output=True, text=True, timeout=600,
     )
     out1, err1 = first.communicate(timeout=600)

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.errors import QAError
-from qa.prompts import load_prompt, prompts_dir
+from qa.llm.prompts import load_prompt, prompts_dir
 
 
 def test_every_prompt_file_parses():

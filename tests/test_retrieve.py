@@ -8,9 +8,9 @@ import pytest
 
 from qa.api import open_store
 from qa.config import load_settings
-from qa.ingest import ingest
-from qa.query import analyse, fold_spelling, lex_terms, stem, term_in
-from qa.retrieve import LEXICON_FORMAT, cache_dir_for, get_lexicon, mmr, retrieve
+from qa.ingest.pipeline import ingest
+from qa.retrieval.hybrid import LEXICON_FORMAT, cache_dir_for, get_lexicon, mmr, retrieve
+from qa.retrieval.question import analyse, fold_spelling, lex_terms, stem, term_in
 
 
 def test_lex_terms_keep_names_and_numbers_whole():
@@ -118,7 +118,7 @@ def test_date_filters_and_cache_follows_the_index(tmp_path, session_cache):
 
 def test_cache_survives_a_new_process_state(seed_settings):
     """The on-disk cache is reused (same revision) and gives the same ranking."""
-    import qa.retrieve as R
+    import qa.retrieval.hybrid as R
 
     r1 = retrieve("Chubby Girl airlifter", seed_settings, k=3)
     R._memory.clear()

@@ -105,8 +105,8 @@ def test_ingest_sources_and_reingest_through_the_server(chroma_server, served_se
 
 
 def test_retrieval_through_the_server(chroma_server, served_seeds, settings):
-    from qa.embed import get_embedder
-    from qa.store import ChunkStore
+    from qa.storage.embed import get_embedder
+    from qa.storage.store import ChunkStore
 
     s = settings.with_overrides(chroma_url=chroma_server.url)
     embedder = get_embedder(s)
@@ -119,7 +119,7 @@ def test_retrieval_through_the_server(chroma_server, served_seeds, settings):
 
 
 def test_qa_ask_through_the_server(chroma_server, served_seeds):
-    from qa.cli import cli
+    from qa.cli.main import cli
 
     if "ask" not in cli.commands:
         pytest.skip("qa ask does not exist yet")
@@ -130,7 +130,7 @@ def test_qa_ask_through_the_server(chroma_server, served_seeds):
 
 def test_the_embedding_model_check_applies_to_the_server(chroma_server, served_seeds, settings):
     from qa.errors import EmbeddingMismatchError
-    from qa.store import ChunkStore
+    from qa.storage.store import ChunkStore
 
     s = settings.with_overrides(chroma_url=chroma_server.url)
     with pytest.raises(EmbeddingMismatchError, match="not comparable"):
@@ -157,7 +157,7 @@ def test_server_down_is_one_line_and_writes_nothing(tmp_path, session_cache):
 
 def test_losing_the_server_midway_is_a_one_line_error(tmp_path, settings):
     from qa.errors import StoreUnavailableError
-    from qa.ingest import ingest
+    from qa.ingest.pipeline import ingest
 
     server = ChromaServer(tmp_path / "data").start()
     try:
@@ -177,7 +177,7 @@ def test_losing_the_server_midway_is_a_one_line_error(tmp_path, settings):
 
 def test_the_write_lock_is_per_server_not_per_spelling(settings):
     from qa.errors import InputError
-    from qa.store import lock_path
+    from qa.storage.store import lock_path
 
     a = lock_path(settings.with_overrides(chroma_url="http://LOCALHOST:8000"))
     b = lock_path(settings.with_overrides(chroma_url="http://localhost:8000/"))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qa.text import terms
+from qa.text.spans import terms
 
 # Function words: never searched for, never required.
 STOPWORDS = frozenset(

@@ -21,7 +21,7 @@ def prompts_dir() -> Path:
     override = os.environ.get("QA_PROMPTS_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "prompts"
+    return Path(__file__).resolve().parents[2] / "prompts"
 
 
 @dataclass(frozen=True)

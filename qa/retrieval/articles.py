@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.cite import citation_for, content_terms
-from qa.clean import is_boilerplate
-from qa.dates import day_ord, parse_range
+from qa.ingest.clean import is_boilerplate
 from qa.models import Citation, StoredChunk
-from qa.text import Span, fold_ws, sentence_spans
+from qa.text.citations import citation_for, content_terms
+from qa.text.dates import day_ord, parse_range
+from qa.text.spans import Span, fold_ws, sentence_spans
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.store import ChunkStore
+    from qa.storage.store import ChunkStore
 
 
 @dataclass
@@ -131,7 +131,7 @@ def load_articles(
 ) -> list[Article]:
     """Every indexed article (within the dates), with its sentences; ``topic`` marks relevant chunks
     and drops articles with none."""
-    from qa.api import open_store
+    from qa.storage.store import open_store
 
     since, until = parse_range(since, until)
     store = store or open_store(settings)
@@ -156,7 +156,7 @@ def load_articles(
 def _apply_topic(settings: Settings, store: ChunkStore, articles: list[Article], topic: str, where: dict | None) -> list[Article]:
     """Chunks about ``topic``: every chunk sharing most of its content words, plus those whose
     embedding is close to it (relative to the best match, so the bar adapts to the corpus)."""
-    from qa.embed import get_embedder
+    from qa.storage.embed import get_embedder
 
     wanted = content_terms(topic)
     vec = get_embedder(settings).embed_query(topic)

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.chunk import chunk_document
-from qa.clean import clean_article
 from qa.config import Settings
-from qa.embed import Embedder, get_embedder
-from qa.load import count_articles, discover, read_file
+from qa.ingest.chunk import chunk_document
+from qa.ingest.clean import clean_article
+from qa.ingest.load import count_articles, discover, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
-from qa.store import ChunkStore, write_lock
+from qa.storage.embed import Embedder, get_embedder
+from qa.storage.store import ChunkStore, write_lock
 
 # Called as progress(done_articles, total_articles, current_name); the CLI draws it with rich.
 # Articles, not files: one JSONL file can hold thousands of them.

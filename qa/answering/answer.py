@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.cite import MARKER_RE, citation_for, cite, strip_markers
 from qa.errors import InputError
 from qa.models import Citation, StoredChunk
-from qa.query import QuestionInfo, Term, answer_type_ok, lex_terms, stem, term_in
-from qa.text import Span, fold_ws, sentence_spans
+from qa.retrieval.question import QuestionInfo, Term, answer_type_ok, lex_terms, stem, term_in
+from qa.text.citations import MARKER_RE, citation_for, cite, strip_markers
+from qa.text.spans import Span, fold_ws, sentence_spans
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.embed import Embedder
-    from qa.llm import ChatLLM
-    from qa.retrieve import Retrieval
+    from qa.llm.chat import ChatLLM
+    from qa.retrieval.hybrid import Retrieval
+    from qa.storage.embed import Embedder
 
 SENTINEL = "INSUFFICIENT_EVIDENCE"
 NOT_FOUND = "The indexed articles do not answer this question."
@@ -141,8 +141,8 @@ def answer_question(
     tokens in LLM mode. Raises ``InputError`` for an empty question or bad filters and
     ``IndexMissingError`` when there is no index.
     """
-    from qa.embed import get_embedder
-    from qa.retrieve import retrieve
+    from qa.retrieval.hybrid import retrieve
+    from qa.storage.embed import get_embedder
 
     started = time.perf_counter()
     if not question or not question.strip():
@@ -150,7 +150,7 @@ def answer_question(
     question = " ".join(question.split())
     use_extractive = settings.extractive if extractive is None else extractive
     if not use_extractive and llm is None:
-        from qa.llm import get_llm
+        from qa.llm.chat import get_llm
 
         llm = get_llm(settings)
     mode = "extractive" if use_extractive or llm is None else "llm"
@@ -211,7 +211,7 @@ def _llm_answer(
     on_token: Callable[[str], None] | None,
     on_restart: Callable[[], None] | None,
 ) -> Answer:
-    from qa.prompts import load_prompt
+    from qa.llm.prompts import load_prompt
 
     prompt = load_prompt("answer", frozenset({"question", "sources", "sentinel"}))
     variables = {"question": question, "sources": format_sources(retrieval.chunks), "sentinel": SENTINEL}
@@ -356,7 +356,7 @@ class _WordMatcher:
         self.ok = bool(words)
         if not self.ok:
             return
-        from qa.query import STOPWORDS
+        from qa.retrieval.question import STOPWORDS
 
         vocab = sorted(
             {w.lower() for s in sentences for w in _WORD_RE.findall(s.text) if len(w) > 2}
@@ -485,7 +485,7 @@ def extractive_answer(retrieval: Retrieval, embedder: Embedder) -> Answer:
 
 def _counts(sentence: str, noun: str, matcher: _WordMatcher) -> bool:
     """"How many soldiers": a number shortly before a word for soldiers ("3,000 troops")."""
-    from qa.query import NUMBER_WORDS
+    from qa.retrieval.question import NUMBER_WORDS
 
     tokens = re.findall(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*", sentence)
     target = stem(noun)

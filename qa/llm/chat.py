@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
     from qa.config import Settings
-    from qa.prompts import Prompt
+    from qa.llm.prompts import Prompt
 
 T = TypeVar("T", bound="BaseModel")
 TokenCallback = Callable[[str], None]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import html
 import re
 
-from qa.brief import SECTIONS, Briefing, timeline
-from qa.cite import MARKER_RE
+from qa.brief.compose import SECTIONS, Briefing, timeline
 from qa.models import Citation
+from qa.text.citations import MARKER_RE
 
 _CSS = """
 :root { --ink:#1d2330; --muted:#5b6477; --line:#dde2ea; --accent:#1f5fbf; --mark:#fff1a8; --bg:#f6f7f9; }
@@ -144,7 +144,7 @@ def render_html(b: Briefing, chunk_texts: dict[str, str] | None = None) -> str:
 
 def briefing_html(b: Briefing, settings) -> str:
     """The page, with each cited chunk's text read back from the index."""
-    from qa.api import open_store
+    from qa.storage.store import open_store
 
     ids = list(dict.fromkeys(c.chunk_id for c in b.citations))
     texts = {c.chunk_id: c.text for c in open_store(settings).get_chunks(ids)} if ids else {}

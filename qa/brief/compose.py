@@ -19,16 +19,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.articles import Article, Sentence, is_junk, load_articles
-from qa.cite import MARKER_RE, cite
-from qa.dates import parse_range
 from qa.errors import QAError
-from qa.events import _EX_RE, _EX_VERB_RE, _MILITARY_RE, Event, extract_events, number_citations
+from qa.events.extract import (
+    _EX_RE,
+    _EX_VERB_RE,
+    _MILITARY_RE,
+    Event,
+    extract_events,
+    number_citations,
+)
 from qa.models import Citation, StoredChunk
+from qa.retrieval.articles import Article, Sentence, is_junk, load_articles
+from qa.text.citations import MARKER_RE, cite
+from qa.text.dates import parse_range
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.llm import ChatLLM
+    from qa.llm.chat import ChatLLM
 
 SECTIONS = ("Exercises", "Alliances and alignments", "Deployments", "Background")
 EXTRACTIVE_LABEL = (
@@ -187,7 +194,7 @@ def _mmr(scores, sims, k: int, lam: float = 0.7, max_sim: float = 0.8) -> list[i
 def _extractive(settings: Settings, articles: list[Article], events: list[Event], topic: str | None, limit: int) -> tuple[list[str], dict[str, list[str]], list[Citation]]:
     import numpy as np
 
-    from qa.embed import get_embedder
+    from qa.storage.embed import get_embedder
 
     numbering = _Numbering()
     # Key points: the event records with most support, each citing its evidence.
@@ -240,7 +247,7 @@ def _extractive(settings: Settings, articles: list[Article], events: list[Event]
 
 # --------------------------------------------------------------------------- LLM map-reduce
 def _batches(items: list[tuple[int, str]], budget: int) -> list[list[tuple[int, str]]]:
-    from qa.chunk import count_tokens
+    from qa.text.tokens import count_tokens
 
     out: list[list[tuple[int, str]]] = []
     cur: list[tuple[int, str]] = []
@@ -259,8 +266,8 @@ def _batches(items: list[tuple[int, str]], budget: int) -> list[list[tuple[int, 
 
 def _llm_text(settings: Settings, articles: list[Article], llm: ChatLLM, topic: str | None, budget: int) -> tuple[str, list[StoredChunk]]:
     """Map over numbered chunks within ``budget`` tokens per call, then reduce the notes."""
-    from qa.chunk import count_tokens
-    from qa.prompts import load_prompt
+    from qa.llm.prompts import load_prompt
+    from qa.text.tokens import count_tokens
 
     sources: list[StoredChunk] = []
     items: list[tuple[int, str]] = []
@@ -293,7 +300,7 @@ def _llm_text(settings: Settings, articles: list[Article], llm: ChatLLM, topic: 
 
 
 def _is_junk_line(line: str) -> bool:
-    from qa.clean import is_boilerplate
+    from qa.ingest.clean import is_boilerplate
 
     return is_boilerplate(line)
 
@@ -386,7 +393,7 @@ def write_briefing(
 
 
 def _numbers(text: str) -> list[int]:
-    from qa.cite import parse_markers
+    from qa.text.citations import parse_markers
 
     return parse_markers(text)
 

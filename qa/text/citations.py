@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.models import Citation, StoredChunk
-from qa.text import Span, fold_ws, sentence_spans, terms
+from qa.text.spans import Span, fold_ws, sentence_spans, terms
 
 MARKER_RE = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 

@@ -43,7 +43,7 @@ def cli(ctx: click.Context, index_dir: str | None, chroma_url: str | None) -> No
 
 
 def _date_options(command):
-    """--since/--until, read by qa.dates.parse_bound (a bare year or month is the whole period)."""
+    """--since/--until, read by qa.text.dates.parse_bound (a bare year or month is the whole period)."""
     for flag, side in (("--until", "before"), ("--since", "after")):
         command = click.option(
             flag, default=None, help=f"Only articles dated on or {side} this day (YYYY-MM-DD, YYYY-MM or YYYY)."
@@ -69,7 +69,8 @@ def _llm_options(offline_help: str):
 @click.pass_context
 def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
     """Index article files or folders (.txt, .md, .html, .jsonl)."""
-    from qa import api, render
+    from qa import api
+    from qa.cli import render
 
     settings = _settings(ctx, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
     console = _stderr_console()
@@ -91,7 +92,8 @@ def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
 @click.pass_context
 def sources_cmd(ctx, as_json):
     """List the indexed documents."""
-    from qa import api, render
+    from qa import api
+    from qa.cli import render
 
     sources = api.list_sources(_settings(ctx))
     if as_json:
@@ -140,9 +142,9 @@ def _write_output(path: str, text: str) -> None:
 @click.pass_context
 def events_cmd(ctx, as_json, topic, since, until, extractive, model):
     """Exercises, alliances and deployments in the articles, as cited records."""
-    from qa import render
-    from qa.events import extract_events
-    from qa.llm import get_llm
+    from qa.cli import render
+    from qa.events.extract import extract_events
+    from qa.llm.chat import get_llm
 
     settings = _llm_settings(ctx, extractive, model)
     llm = get_llm(settings)
@@ -165,9 +167,9 @@ def events_cmd(ctx, as_json, topic, since, until, extractive, model):
 @click.pass_context
 def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
     """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
-    from qa import render
-    from qa.brief import write_briefing
-    from qa.llm import get_llm
+    from qa.brief.compose import write_briefing
+    from qa.cli import render
+    from qa.llm.chat import get_llm
 
     settings = _llm_settings(ctx, extractive, model)
     briefing = write_briefing(
@@ -180,7 +182,7 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
     if as_json:
         text = json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        from qa.html import briefing_html
+        from qa.brief.html import briefing_html
 
         text = briefing_html(briefing, settings)
     else:
@@ -203,9 +205,9 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
 @click.pass_context
 def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     """Answer QUESTION from the indexed articles, citing every claim (or say they do not)."""
-    from qa import render
-    from qa.answer import SENTINEL, answer_question
-    from qa.llm import OFFLINE_NOTICE, get_llm
+    from qa.answering.answer import SENTINEL, answer_question
+    from qa.cli import render
+    from qa.llm.chat import OFFLINE_NOTICE, get_llm
 
     settings = _llm_settings(ctx, extractive, model)
     llm = get_llm(settings)
@@ -252,9 +254,9 @@ def _nullcontext():
 def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
     abstention, retrieval hit@k, verbatim quotes and latency."""
-    from qa import render
-    from qa.evaluate import load_questions, run_eval
-    from qa.llm import OFFLINE_NOTICE, get_llm
+    from qa.cli import render
+    from qa.evaluation.questions import load_questions, run_eval
+    from qa.llm.chat import OFFLINE_NOTICE, get_llm
 
     settings = _llm_settings(ctx, extractive, model)
     load_questions(file)  # a bad file fails before anything else is said

@@ -22,15 +22,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.dates import day_ord, parse_range
 from qa.errors import InputError
-from qa.query import QuestionInfo, analyse, lex_terms
+from qa.retrieval.question import QuestionInfo, analyse, lex_terms
+from qa.text.dates import day_ord, parse_range
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.embed import Embedder
     from qa.models import StoredChunk
-    from qa.store import ChunkStore
+    from qa.storage.embed import Embedder
+    from qa.storage.store import ChunkStore
 
 LEXICON_FORMAT = 2  # bump when lex_terms or the cached files change
 RRF_K = 60
@@ -290,8 +290,8 @@ def retrieve(
     info: QuestionInfo | None = None,
 ) -> Retrieval:
     """The ``k`` chunks (default ``settings.top_k``) most relevant to ``question``."""
-    from qa.api import open_store
-    from qa.embed import get_embedder
+    from qa.storage.embed import get_embedder
+    from qa.storage.store import open_store
 
     if not question or not question.strip():
         raise InputError("the question is empty")

@@ -23,14 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.cite import is_verbatim, strip_markers
 from qa.errors import InputError
-from qa.text import fold_ws
+from qa.text.citations import is_verbatim, strip_markers
+from qa.text.spans import fold_ws
 
 if TYPE_CHECKING:
-    from qa.answer import Answer
+    from qa.answering.answer import Answer
     from qa.config import Settings
-    from qa.llm import ChatLLM
+    from qa.llm.chat import ChatLLM
 
 
 @dataclass
@@ -210,9 +210,9 @@ def run_eval(
     on_item: Callable[[ItemResult], None] | None = None,
 ) -> EvalReport:
     """Answer every question of ``path`` and score the answers."""
-    from qa.answer import answer_question
-    from qa.api import open_store
-    from qa.embed import get_embedder
+    from qa.answering.answer import answer_question
+    from qa.storage.embed import get_embedder
+    from qa.storage.store import open_store
 
     questions = load_questions(path)
     store = open_store(settings)  # fails once, clearly, before any question

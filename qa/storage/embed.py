@@ -464,7 +464,7 @@ class OpenAIEmbedder:
         self.dim = 0
 
     def fits(self, text: str) -> bool:
-        from qa.chunk import count_tokens
+        from qa.text.tokens import count_tokens
 
         return count_tokens(text) <= self.max_tokens
 

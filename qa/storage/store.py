@@ -428,3 +428,10 @@ def write_lock(settings: Settings, on_wait=None):
         yield
     finally:
         lock.release()
+
+
+def open_store(settings: Settings) -> ChunkStore:
+    """Open the existing index for reading; fails clearly when missing or built with another model."""
+    from qa.storage.embed import model_name_for
+
+    return ChunkStore(settings, model_name_for(settings), create=False)

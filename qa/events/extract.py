@@ -25,14 +25,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.articles import Article, Sentence, load_articles
-from qa.dates import parse_range
-from qa.entities import Mention, acronym_definitions, find_dates, find_mentions, find_places, is_iso
+from qa.events.entities import (
+    Mention,
+    acronym_definitions,
+    find_dates,
+    find_mentions,
+    find_places,
+    is_iso,
+)
 from qa.models import Citation
+from qa.retrieval.articles import Article, Sentence, load_articles
+from qa.text.dates import parse_range
 
 if TYPE_CHECKING:
     from qa.config import Settings
-    from qa.llm import ChatLLM
+    from qa.llm.chat import ChatLLM
 
 # PLOVER type, CAMEO code and its label, per kind of record.
 TYPES = {
@@ -257,7 +264,7 @@ class _Context:
         to everyday senses (fitness, fire drills, exercising a right)?"""
         if not texts:
             return []
-        from qa.embed import get_embedder
+        from qa.storage.embed import get_embedder
 
         if self._embedder is None:
             self._embedder = get_embedder(self.settings)
@@ -341,7 +348,7 @@ def _name(sentence: str, article: Article) -> tuple[str | None, int]:
             lw = w.lower().strip("’'")
             if lw in _DETERMINERS or lw in _STOP_MODIFIERS:
                 return False
-            from qa.entities import resolve_country
+            from qa.events.entities import resolve_country
 
             if resolve_country(w) is not None or w.isupper() and len(w) <= 6:
                 return False
@@ -866,7 +873,7 @@ def _llm_schema():
 
 def _windows(sentences: list[Sentence], budget: int) -> list[list[Sentence]]:
     """Consecutive sentences within ``budget`` tiktoken tokens per window."""
-    from qa.chunk import count_tokens
+    from qa.text.tokens import count_tokens
 
     out: list[list[Sentence]] = []
     cur: list[Sentence] = []
@@ -885,8 +892,8 @@ def _windows(sentences: list[Sentence], budget: int) -> list[list[Sentence]]:
 
 def extract_llm(settings: Settings, articles: list[Article], llm: ChatLLM, *, budget: int = 3000) -> list[Event]:
     """Map: one structured-output call per article (per window of a long one); reduce: merge."""
-    from qa.entities import resolve_country
-    from qa.prompts import load_prompt
+    from qa.events.entities import resolve_country
+    from qa.llm.prompts import load_prompt
 
     prompt = load_prompt("events", frozenset({"title", "published", "sentences"}))
     schema = _llm_schema()
@@ -946,7 +953,7 @@ def _llm_date(value: str | None, published: date | None) -> str | None:
     value = value.strip()
     if is_iso(value):
         return value
-    from qa.entities import _parse_day
+    from qa.events.entities import _parse_day
 
     return _parse_day(value, published) or value
 
