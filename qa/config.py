@@ -1,4 +1,10 @@
-"""One typed settings object: defaults < ``QA_*`` environment variables < CLI flags."""
+"""One typed settings object of small described sub-models: defaults < ``QA_*`` variables < flags.
+
+Each sub-model reads its own environment variables (``QA_INDEX_DIR``, ``QA_CHUNK_SIZE``,
+``QA_EMBEDDING_BACKEND``, ``QA_TOP_K``, ``QA_LLM_MODEL``...). Overrides (command-line flags, or
+keyword arguments from a notebook) use the same flat names as the variables without ``QA_``:
+``load_settings(chunk_size=120, index_dir="idx")``.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +13,34 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+OPENAI_EMBEDDING_MODEL = "text-embedding-3-small"
 
 
-class Settings(BaseSettings):
-    """Every setting of ``qa``. Environment variables are ``QA_`` + the upper-cased field name."""
+def _default_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa"
+
+
+def _blank_is_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class IndexSettings(BaseSettings):
+    """Where the index lives: an embedded Chroma folder or a Chroma server."""
 
     model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", validate_default=True)
 
-    # --- where the index lives
     index_dir: Path = Field(
         default=Path("index"),
         description="Folder of the embedded Chroma index (PersistentClient). Relative paths are taken from the current directory.",
@@ -28,7 +50,7 @@ class Settings(BaseSettings):
         description="URL of a Chroma server (e.g. http://127.0.0.1:8000). Unset: the embedded index in index_dir.",
     )
     cache_dir: Path = Field(
-        default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "qa",
+        default_factory=_default_cache_dir,
         description="Cache for derived artefacts such as the ONNX export of the embedding model and server-mode lock files.",
     )
     collection_prefix: str = Field(
@@ -36,107 +58,180 @@ class Settings(BaseSettings):
         description="Prefix of the Chroma collection name; the rest is a hash of the embedding model and chunking.",
     )
 
-    # --- chunking
-    chunk_size: int = Field(
+    _blank = field_validator("chroma_url", mode="before")(_blank_is_none)
+
+
+class ChunkingSettings(BaseSettings):
+    """How articles are cut into chunks (``QA_CHUNK_SIZE``, ``QA_CHUNK_OVERLAP``)."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_CHUNK_", extra="ignore", validate_default=True)
+
+    size: int = Field(
         default=160,
         ge=32,
         le=2000,
         description="Target chunk length in tiktoken (cl100k_base) tokens. Chunks are also capped by the embedder's own limit.",
     )
-    chunk_overlap: int = Field(
-        default=32, ge=0, description="Tokens of overlap between consecutive chunks of one article."
-    )
+    overlap: int = Field(default=32, ge=0, description="Tokens of overlap between consecutive chunks of one article.")
 
-    # --- embedding
-    embedding_backend: Literal["local", "openai"] = Field(
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> ChunkingSettings:
+        if self.overlap >= self.size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self
+
+
+class EmbeddingSettings(BaseSettings):
+    """Which model turns chunks and questions into vectors (``QA_EMBEDDING_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_EMBEDDING_", extra="ignore", validate_default=True)
+
+    backend: Literal["local", "openai"] = Field(
         default="local",
         description="'local': the bundled all-MiniLM-L6-v2 (offline). 'openai': an OpenAI-compatible embeddings endpoint.",
     )
-    embedding_model: str | None = Field(
+    model: str | None = Field(
         default=None,
         description="Embedding model name. Default: all-MiniLM-L6-v2 for 'local', text-embedding-3-small for 'openai'.",
     )
-    embedding_batch_size: int = Field(default=64, ge=1, description="Texts per embedding batch.")
-    embedding_runtime: Literal["auto", "onnx", "torch"] = Field(
+    batch_size: int = Field(default=64, ge=1, description="Texts per embedding batch.")
+    runtime: Literal["auto", "onnx", "torch"] = Field(
         default="auto",
         description="How the local model runs: 'onnx' (ONNX Runtime, exported once into cache_dir), "
         "'torch' (PyTorch, slow to start), or 'auto' (ONNX, falling back to PyTorch if the export fails).",
     )
 
-    # --- retrieval
+    _blank = field_validator("model", mode="before")(_blank_is_none)
+
+    @model_validator(mode="after")
+    def _default_model(self) -> EmbeddingSettings:
+        if self.model is None:
+            self.model = LOCAL_MODEL if self.backend == "local" else OPENAI_EMBEDDING_MODEL
+        return self
+
+
+class RetrievalSettings(BaseSettings):
+    """How much evidence reaches the answerer (``QA_TOP_K``)."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", validate_default=True)
+
     top_k: int = Field(default=6, ge=1, le=100, description="Chunks that reach the answerer.")
 
-    # --- LLM
-    llm_base_url: str | None = Field(
+
+class LLMSettings(BaseSettings):
+    """The optional chat model behind LLM mode (``QA_LLM_*``, ``QA_EXTRACTIVE``)."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_LLM_", extra="ignore", validate_default=True, populate_by_name=True)
+
+    base_url: str | None = Field(
         default=None,
         description="Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp). Falls back to OPENAI_BASE_URL.",
     )
-    llm_api_key: str | None = Field(
-        default=None, description="API key for the LLM. Falls back to OPENAI_API_KEY.", repr=False
-    )
-    llm_model: str = Field(default="gpt-4o-mini", description="Chat model name.")
-    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds before one LLM request times out.")
-    llm_max_retries: int = Field(
-        default=3, ge=0, description="Retries on timeouts, 429 and 5xx, with exponential backoff."
-    )
-    llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    api_key: str | None = Field(default=None, description="API key for the LLM. Falls back to OPENAI_API_KEY.", repr=False)
+    model: str = Field(default="gpt-4o-mini", description="Chat model name.")
+    timeout: float = Field(default=60.0, gt=0, description="Seconds before one LLM request times out.")
+    max_retries: int = Field(default=3, ge=0, description="Retries on timeouts, 429 and 5xx, with exponential backoff.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     extractive: bool = Field(
-        default=False, description="Force the offline extractive mode even when an LLM is configured."
+        default=False,
+        validation_alias=AliasChoices("extractive", "QA_EXTRACTIVE"),
+        description="Force the offline extractive mode even when an LLM is configured (QA_EXTRACTIVE).",
     )
 
-    @field_validator("chroma_url", "llm_base_url", "llm_api_key", "embedding_model", mode="before")
-    @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    _blank = field_validator("base_url", "api_key", mode="before")(_blank_is_none)
 
     @model_validator(mode="after")
-    def _fill_fallbacks(self) -> Settings:
-        if self.llm_base_url is None:
-            self.llm_base_url = os.environ.get("OPENAI_BASE_URL") or None
-        if self.llm_api_key is None:
-            self.llm_api_key = os.environ.get("OPENAI_API_KEY") or None
-        if self.embedding_model is None:
-            self.embedding_model = (
-                LOCAL_MODEL if self.embedding_backend == "local" else "text-embedding-3-small"
-            )
-        if self.chunk_overlap >= self.chunk_size:
-            raise ValueError("chunk_overlap must be smaller than chunk_size")
+    def _openai_fallbacks(self) -> LLMSettings:
+        if self.base_url is None:
+            self.base_url = os.environ.get("OPENAI_BASE_URL") or None
+        if self.api_key is None:
+            self.api_key = os.environ.get("OPENAI_API_KEY") or None
         return self
 
     @property
-    def llm_configured(self) -> bool:
+    def configured(self) -> bool:
         """An LLM is used when a key or a server URL is configured (local servers often need no key)."""
-        return bool(self.llm_api_key or self.llm_base_url)
+        return bool(self.api_key or self.base_url)
+
+
+# Flat override name (the variable without ``QA_``) -> (sub-model, field).
+_FLAT: dict[str, tuple[str, str]] = {
+    **{name: ("index", name) for name in IndexSettings.model_fields},
+    "chunk_size": ("chunking", "size"),
+    "chunk_overlap": ("chunking", "overlap"),
+    **{f"embedding_{name}": ("embedding", name) for name in EmbeddingSettings.model_fields},
+    "top_k": ("retrieval", "top_k"),
+    **{f"llm_{name}": ("llm", name) for name in LLMSettings.model_fields if name != "extractive"},
+    "extractive": ("llm", "extractive"),
+}
+
+
+class Settings(BaseModel):
+    """Every setting of ``qa``, grouped by the stage that reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: IndexSettings = Field(default_factory=IndexSettings, description=IndexSettings.__doc__)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description=ChunkingSettings.__doc__)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description=EmbeddingSettings.__doc__)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description=RetrievalSettings.__doc__)
+    llm: LLMSettings = Field(default_factory=LLMSettings, description=LLMSettings.__doc__)
 
     @property
     def use_llm(self) -> bool:
-        return self.llm_configured and not self.extractive
+        return self.llm.configured and not self.llm.extractive
 
     @property
     def collection_name(self) -> str:
         """Hash of what makes vectors comparable: a change of model or chunking builds a new collection."""
-        key = f"{self.embedding_backend}|{self.embedding_model}|{self.chunk_size}|{self.chunk_overlap}"
-        return f"{self.collection_prefix}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+        e, c = self.embedding, self.chunking
+        key = f"{e.backend}|{e.model}|{c.size}|{c.overlap}"
+        return f"{self.index.collection_prefix}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+    @classmethod
+    def from_flat(cls, **values: object) -> Settings:
+        """Settings from the environment with flat overrides applied (``chunk_size=120``)."""
+        return cls().with_overrides(**values)
 
     def with_overrides(self, **overrides: object) -> Settings:
-        """A copy with CLI flags applied; ``None`` means "flag not given"."""
+        """A copy with flat overrides applied; ``None`` means "flag not given"."""
         given = {k: v for k, v in overrides.items() if v is not None}
         if not given:
             return self
-        data = self.model_dump()
-        data.update(given)
-        return Settings.model_validate(data)
+        unknown = sorted(set(given) - set(_FLAT))
+        if unknown:
+            raise TypeError(f"unknown setting(s): {', '.join(unknown)}")
+        data = {group: getattr(self, group).model_dump() for group in type(self).model_fields}
+        for name, value in given.items():
+            group, field = _FLAT[name]
+            data[group][field] = value
+        # Each group is rebuilt from complete values, so the environment cannot override a flag.
+        return type(self)(
+            index=IndexSettings(**data["index"]),
+            chunking=ChunkingSettings(**data["chunking"]),
+            embedding=EmbeddingSettings(**data["embedding"]),
+            retrieval=RetrievalSettings(**data["retrieval"]),
+            llm=LLMSettings(**data["llm"]),
+        )
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment, then CLI overrides. Raises ``InputError`` on bad values."""
-    from pydantic import ValidationError
-
+    """Settings from the environment, then flat overrides. Raises ``InputError`` on bad values."""
     from qa.errors import InputError
 
     try:
-        return Settings().with_overrides(**overrides)
+        return Settings.from_flat(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
-        raise InputError(f"invalid setting {where}: {first.get('msg')}") from None
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        flat = _FLAT_NAME.get((exc.title, loc))
+        msg = str(first.get("msg", "")).removeprefix("Value error, ")
+        if not loc:
+            raise InputError(f"invalid settings: {msg}") from None
+        where = f"{flat} (QA_{flat.upper()})" if flat else loc
+        raise InputError(f"invalid setting {where}: {msg}") from None
+
+
+_GROUP_CLASS = {name: f.annotation.__name__ for name, f in Settings.model_fields.items()}
+# (sub-model class, field) -> the flat name shared by the flag and the QA_ variable.
+_FLAT_NAME = {(_GROUP_CLASS[group], field): flat for flat, (group, field) in _FLAT.items()}

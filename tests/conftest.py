@@ -61,7 +61,7 @@ def seed_index(tmp_path_factory, session_cache) -> Path:
     from qa.ingest.pipeline import ingest
 
     index_dir = tmp_path_factory.mktemp("seed-index") / "index"
-    s = Settings(index_dir=index_dir, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=index_dir, cache_dir=session_cache, extractive=True)
     report = ingest([SEEDS], s)
     assert len(report.added) == 2, report
     return index_dir

@@ -159,7 +159,7 @@ def injected_index(tmp_path_factory):
         encoding="utf-8",
     )
     index = tmp_path_factory.mktemp("inj-index") / "index"
-    s = Settings(index_dir=index, cache_dir=tmp_path_factory.mktemp("inj-cache"), llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=index, cache_dir=tmp_path_factory.mktemp("inj-cache"), extractive=True)
     ingest([folder], s)
     return index
 

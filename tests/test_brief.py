@@ -12,7 +12,7 @@ def seed_brief(seed_index, session_cache):
     from qa.brief.compose import write_briefing
     from qa.config import Settings
 
-    s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=seed_index, cache_dir=session_cache, extractive=True)
     return s, write_briefing(s)
 
 
@@ -60,7 +60,7 @@ def test_topic_briefing(seed_index, session_cache):
     from qa.brief.compose import write_briefing
     from qa.config import Settings
 
-    s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=seed_index, cache_dir=session_cache, extractive=True)
     b = write_briefing(s, topic="Vostok")
     assert "Vostok" in b.markdown
     assert all("001_" in src for e in b.events for src in e.sources)
@@ -74,8 +74,7 @@ def test_fixture_briefing(tmp_path_factory, session_cache):
     from qa.config import Settings
     from qa.ingest.pipeline import ingest
 
-    s = Settings(index_dir=tmp_path_factory.mktemp("brief-fixtures") / "index", cache_dir=session_cache,
-                 llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=tmp_path_factory.mktemp("brief-fixtures") / "index", cache_dir=session_cache, extractive=True)
     ingest([Path(__file__).parent / "fixtures" / "exercises"], s)
     b = write_briefing(s)
     md = b.markdown

@@ -75,7 +75,7 @@ def server():
 def _settings(seed_index, session_cache, server, **kw):
     from qa.config import Settings
 
-    return Settings(index_dir=seed_index, cache_dir=session_cache, llm_base_url=server.base_url,
+    return Settings.from_flat(index_dir=seed_index, cache_dir=session_cache, llm_base_url=server.base_url,
                     llm_api_key="test", llm_max_retries=0, llm_timeout=10, **kw)
 
 

@@ -90,7 +90,7 @@ def test_no_bbc_chunk_exceeds_256_word_pieces(bbc_path, tmp_path):
     worst = 0
     n = 0
     for doc in _docs([sample]):
-        for c in chunk_document(doc, settings.chunk_size, settings.chunk_overlap, fits=counter.fits):
+        for c in chunk_document(doc, settings.chunking.size, settings.chunking.overlap, fits=counter.fits):
             worst = max(worst, len(tok(c.text)["input_ids"]))
             n += 1
     assert n > 1000

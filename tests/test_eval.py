@@ -60,7 +60,7 @@ def bbc_subset_index(tmp_path_factory, bbc_path):
     lines = bbc_path.read_text(encoding="utf-8").splitlines()[:300]
     (folder / "bbc300.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     index = tmp_path_factory.mktemp("bbc-index") / "index"
-    s = Settings(index_dir=index, cache_dir=tmp_path_factory.mktemp("bbc-cache"), llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=index, cache_dir=tmp_path_factory.mktemp("bbc-cache"), extractive=True)
     ingest([SEEDS, folder], s)
     return index
 
@@ -98,7 +98,7 @@ def heldout_index(tmp_path_factory, bbc_path, session_cache):
     folder = tmp_path_factory.mktemp("heldout-corpus")
     (folder / "bbc.jsonl").write_text("\n".join(keep) + "\n", encoding="utf-8")
     index = tmp_path_factory.mktemp("heldout-index") / "index"
-    s = Settings(index_dir=index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=index, cache_dir=session_cache, extractive=True)
     ingest([SEEDS, folder], s)
     return index
 

@@ -29,7 +29,7 @@ def seed_events(seed_index, session_cache):
     from qa.config import Settings
     from qa.events.extract import extract_events
 
-    s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=seed_index, cache_dir=session_cache, extractive=True)
     return s, [e.to_dict() for e in extract_events(s)]
 
 
@@ -39,8 +39,7 @@ def fixture_index(tmp_path_factory, session_cache):
     from qa.config import Settings
     from qa.ingest.pipeline import ingest
 
-    s = Settings(index_dir=tmp_path_factory.mktemp("fixture-index") / "index", cache_dir=session_cache,
-                 llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=tmp_path_factory.mktemp("fixture-index") / "index", cache_dir=session_cache, extractive=True)
     ingest([FIXTURES], s)
     return s
 
@@ -176,7 +175,7 @@ def test_bbc_articles(bbc_path, tmp_path_factory, session_cache):
     fiat = [ln for ln in bbc_path.read_text(encoding="utf-8").splitlines() if "Fiat" in ln and "alliance" in ln][:1]
     folder = tmp_path_factory.mktemp("bbc")
     (folder / "bbc_sample.jsonl").write_text("\n".join(lines + fiat) + "\n", encoding="utf-8")
-    s = Settings(index_dir=folder / "index", cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=folder / "index", cache_dir=session_cache, extractive=True)
     ingest([folder / "bbc_sample.jsonl"], s)
     events = [e.to_dict() for e in extract_events(s)]
     iraq = _find(events, "deployment", lambda e: e["host"] == "Iraq" or e["location"] == "Iraq")

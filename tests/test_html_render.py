@@ -32,7 +32,7 @@ def page(seed_index, session_cache, tmp_path_factory) -> Path:
     from qa.brief.html import briefing_html
     from qa.config import Settings
 
-    s = Settings(index_dir=seed_index, cache_dir=session_cache, llm_api_key=None, llm_base_url=None)
+    s = Settings.from_flat(index_dir=seed_index, cache_dir=session_cache, extractive=True)
     path = tmp_path_factory.mktemp("html") / "briefing.html"
     path.write_text(briefing_html(write_briefing(s), s), encoding="utf-8")
     return path

@@ -48,7 +48,7 @@ def test_collection_records_the_embedding_model(seed_settings):
     store = open_store(seed_settings)
     meta = store.collection.metadata
     assert meta["embedding_model"] == "sentence-transformers/all-MiniLM-L6-v2"
-    assert meta["chunk_size"] == seed_settings.chunk_size
+    assert meta["chunk_size"] == seed_settings.chunking.size
     assert store.collection.configuration["embedding_function"] is None
 
 
@@ -183,12 +183,12 @@ def test_remove_one_document(tmp_path, settings):
 def test_reading_a_missing_index_is_a_clear_error(settings):
     with pytest.raises(IndexMissingError, match="qa ingest"):
         list_sources(settings)
-    assert not settings.index_dir.exists()
+    assert not settings.index.index_dir.exists()
 
 
 def test_other_chunking_or_model_is_a_clear_error(tmp_path, settings):
     ingest([SEEDS], settings)
-    other = load_settings(index_dir=settings.index_dir, chunk_size=settings.chunk_size + 40)
+    other = load_settings(index_dir=settings.index.index_dir, chunk_size=settings.chunking.size + 40)
     with pytest.raises(EmbeddingMismatchError, match="chunks"):
         list_sources(other)
     # A collection of our name that records another model is refused, not read as garbage.

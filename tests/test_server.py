@@ -183,6 +183,6 @@ def test_the_write_lock_is_per_server_not_per_spelling(settings):
     b = lock_path(settings.with_overrides(chroma_url="http://localhost:8000/"))
     c = lock_path(settings.with_overrides(chroma_url="http://localhost:8001"))
     assert a == b != c
-    assert a.is_relative_to(settings.cache_dir)
+    assert a.is_relative_to(settings.index.cache_dir)
     with pytest.raises(InputError, match="invalid Chroma URL"):
         lock_path(settings.with_overrides(chroma_url="localhost:8000"))

@@ -10,16 +10,16 @@ def test_env_then_flags(monkeypatch, tmp_path):
     monkeypatch.setenv("QA_CHUNK_SIZE", "200")
     monkeypatch.setenv("QA_TOP_K", "9")
     s = load_settings()
-    assert s.chunk_size == 200 and s.top_k == 9
+    assert s.chunking.size == 200 and s.retrieval.top_k == 9
     s2 = load_settings(chunk_size=120, index_dir=tmp_path)
-    assert s2.chunk_size == 120 and s2.top_k == 9 and s2.index_dir == tmp_path
+    assert s2.chunking.size == 120 and s2.retrieval.top_k == 9 and s2.index.index_dir == tmp_path
 
 
 def test_collection_name_changes_with_model_or_chunking():
     a = load_settings()
     assert a.collection_name == load_settings().collection_name
-    assert a.collection_name != load_settings(chunk_size=a.chunk_size + 1).collection_name
-    assert a.collection_name != load_settings(chunk_overlap=a.chunk_overlap + 1).collection_name
+    assert a.collection_name != load_settings(chunk_size=a.chunking.size + 1).collection_name
+    assert a.collection_name != load_settings(chunk_overlap=a.chunking.overlap + 1).collection_name
     assert a.collection_name != load_settings(embedding_model="another/model").collection_name
 
 
@@ -27,10 +27,10 @@ def test_llm_fallbacks_and_extractive_switch(monkeypatch):
     assert not load_settings().use_llm
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     s = load_settings()
-    assert s.llm_base_url == "http://127.0.0.1:9/v1" and s.use_llm
+    assert s.llm.base_url == "http://127.0.0.1:9/v1" and s.use_llm
     assert not load_settings(extractive=True).use_llm
     monkeypatch.setenv("QA_LLM_BASE_URL", "http://127.0.0.1:10/v1")
-    assert load_settings().llm_base_url == "http://127.0.0.1:10/v1"
+    assert load_settings().llm.base_url == "http://127.0.0.1:10/v1"
 
 
 @pytest.mark.parametrize("env, value", [("QA_CHUNK_SIZE", "ten"), ("QA_CHUNK_OVERLAP", "5000"), ("QA_EMBEDDING_BACKEND", "magic")])
@@ -43,4 +43,23 @@ def test_bad_values_are_input_errors(monkeypatch, env, value):
 def test_every_field_is_documented():
     from qa.config import Settings
 
-    assert all(f.description for f in Settings.model_fields.values())
+    groups = Settings.model_fields
+    assert set(groups) == {"index", "chunking", "embedding", "retrieval", "llm"}
+    for group in groups.values():
+        assert group.description
+        assert all(f.description for f in group.annotation.model_fields.values())
+
+
+def test_flags_beat_environment_and_unknown_names_are_refused(monkeypatch):
+    monkeypatch.setenv("QA_LLM_MODEL", "from-env")
+    monkeypatch.setenv("QA_EXTRACTIVE", "1")
+    s = load_settings(llm_model="from-flag")
+    assert s.llm.model == "from-flag" and s.llm.extractive
+    with pytest.raises(TypeError):
+        load_settings(chunk_sise=10)
+
+
+def test_bad_value_names_its_variable(monkeypatch):
+    monkeypatch.setenv("QA_CHUNK_SIZE", "ten")
+    with pytest.raises(InputError, match="QA_CHUNK_SIZE"):
+        load_settings()

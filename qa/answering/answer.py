@@ -148,7 +148,7 @@ def answer_question(
     if not question or not question.strip():
         raise InputError("the question is empty")
     question = " ".join(question.split())
-    use_extractive = settings.extractive if extractive is None else extractive
+    use_extractive = settings.llm.extractive if extractive is None else extractive
     if not use_extractive and llm is None:
         from qa.llm.chat import get_llm
 

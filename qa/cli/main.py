@@ -229,7 +229,7 @@ def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     if answer.mode == "extractive":
         notice = (
             "note: extractive answer (--extractive): sentences quoted from the articles, no LLM."
-            if settings.llm_configured
+            if settings.llm.configured
             else OFFLINE_NOTICE
         )
         click.echo(notice, err=True)
@@ -262,7 +262,7 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
     load_questions(file)  # a bad file fails before anything else is said
     llm = get_llm(settings)
     if llm is None:
-        click.echo(OFFLINE_NOTICE if not settings.llm_configured else "note: evaluating the extractive answerer (--extractive).", err=True)
+        click.echo(OFFLINE_NOTICE if not settings.llm.configured else "note: evaluating the extractive answerer (--extractive).", err=True)
     report = run_eval(file, settings, k=k, extractive=llm is None, llm=llm, on_item=None if as_json else render.eval_progress)
     if as_json:
         _emit_json(report.to_dict())

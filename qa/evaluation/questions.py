@@ -237,7 +237,7 @@ def run_eval(
     return EvalReport(
         file=str(path),
         mode=mode,
-        k=k or settings.top_k,
+        k=k or settings.retrieval.top_k,
         questions=len(items),
         answerable=len(ans),
         unanswerable=len(unans),

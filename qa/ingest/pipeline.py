@@ -111,7 +111,7 @@ class _Writer:
         if any(p.doc.doc_id == doc.doc_id for p in self.pending):
             self.report.skipped.append(SkippedInput(label, "same article as another file in this run"))
             return
-        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap, fits=self.embedder.fits)
+        chunks = chunk_document(doc, self.settings.chunking.size, self.settings.chunking.overlap, fits=self.embedder.fits)
         self.pending.append(_Pending(doc, chunks, replaces=bool(old_versions) or known is not None))
         self.pending_chunks += len(chunks)
         if self.pending_chunks >= _EMBED_GROUP:

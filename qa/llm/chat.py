@@ -54,15 +54,15 @@ def _retryable(exc: BaseException) -> bool:
 def _describe(exc: BaseException, settings: Settings) -> str:
     import openai
 
-    where = settings.llm_base_url or "api.openai.com"
+    where = settings.llm.base_url or "api.openai.com"
     if isinstance(exc, openai.APITimeoutError):
-        return f"the LLM at {where} timed out after {settings.llm_timeout:g}s ({settings.llm_max_retries + 1} tries)"
+        return f"the LLM at {where} timed out after {settings.llm.timeout:g}s ({settings.llm.max_retries + 1} tries)"
     if isinstance(exc, openai.RateLimitError):
-        return f"the LLM at {where} kept answering 429 Too Many Requests ({settings.llm_max_retries + 1} tries)"
+        return f"the LLM at {where} kept answering 429 Too Many Requests ({settings.llm.max_retries + 1} tries)"
     if isinstance(exc, openai.AuthenticationError):
         return f"the LLM at {where} rejected the API key (401)"
     if isinstance(exc, openai.NotFoundError):
-        return f"the LLM at {where} has no model {settings.llm_model!r} (404)"
+        return f"the LLM at {where} has no model {settings.llm.model!r} (404)"
     if isinstance(exc, openai.APIStatusError):
         return f"the LLM at {where} answered HTTP {exc.status_code}"
     if isinstance(exc, openai.APIConnectionError):
@@ -78,15 +78,15 @@ class OpenAIChat:
         from langchain_openai import ChatOpenAI
 
         self.settings = settings
-        self.model = settings.llm_model
+        self.model = settings.llm.model
         # Retries are ours (tenacity), so the client's own are off: one policy, one place.
         self.chat = ChatOpenAI(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=settings.llm_api_key or "not-needed",
-            timeout=settings.llm_timeout,
+            model=settings.llm.model,
+            base_url=settings.llm.base_url,
+            api_key=settings.llm.api_key or "not-needed",
+            timeout=settings.llm.timeout,
             max_retries=0,
-            temperature=settings.llm_temperature,
+            temperature=settings.llm.temperature,
         )
 
     def _template(self, prompt: Prompt):
@@ -105,7 +105,7 @@ class OpenAIChat:
 
         wrapped = retry(
             retry=retry_if_exception(_retryable),
-            stop=stop_after_attempt(self.settings.llm_max_retries + 1),
+            stop=stop_after_attempt(self.settings.llm.max_retries + 1),
             wait=wait_exponential(multiplier=0.5, min=0.2, max=8),
             reraise=True,
         )(fn)

@@ -83,7 +83,7 @@ _memory_lock = threading.Lock()
 
 def _location(store: ChunkStore) -> str:
     s = store.settings
-    return s.chroma_url or str(Path(s.index_dir).resolve())
+    return s.index.chroma_url or str(Path(s.index.index_dir).resolve())
 
 
 def live_state(store: ChunkStore) -> tuple[int, int]:
@@ -98,7 +98,7 @@ def live_state(store: ChunkStore) -> tuple[int, int]:
 
 def cache_dir_for(store: ChunkStore) -> Path:
     digest = hashlib.sha256(_location(store).encode()).hexdigest()[:10]
-    return Path(store.settings.cache_dir) / "bm25" / f"{store.name}-{digest}"
+    return Path(store.settings.index.cache_dir) / "bm25" / f"{store.name}-{digest}"
 
 
 def get_lexicon(store: ChunkStore) -> Lexicon:
@@ -289,13 +289,13 @@ def retrieve(
     until: str | None = None,
     info: QuestionInfo | None = None,
 ) -> Retrieval:
-    """The ``k`` chunks (default ``settings.top_k``) most relevant to ``question``."""
+    """The ``k`` chunks (default ``settings.retrieval.top_k``) most relevant to ``question``."""
     from qa.storage.embed import get_embedder
     from qa.storage.store import open_store
 
     if not question or not question.strip():
         raise InputError("the question is empty")
-    k = k or settings.top_k
+    k = k or settings.retrieval.top_k
     if k < 1:
         raise InputError("--k must be at least 1")
     store = store or open_store(settings)

@@ -430,12 +430,12 @@ class LocalEmbedder:
 
 def _default_cache_dir() -> Path:
     """``QA_CACHE_DIR`` or the default, for an embedder made without settings."""
-    from qa.config import Settings
+    from qa.config import IndexSettings
 
     try:
-        return Path(Settings().cache_dir)
+        return Path(IndexSettings().cache_dir)
     except Exception:  # noqa: BLE001 - a bad unrelated QA_* variable: the plain default
-        return Path(Settings.model_fields["cache_dir"].get_default(call_default_factory=True))
+        return Path(IndexSettings.model_fields["cache_dir"].get_default(call_default_factory=True))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -451,16 +451,16 @@ class OpenAIEmbedder:
     def __init__(self, settings: Settings) -> None:
         from openai import OpenAI
 
-        if not (settings.llm_api_key or settings.llm_base_url):
+        if not (settings.llm.api_key or settings.llm.base_url):
             raise QAError("embedding_backend=openai needs OPENAI_API_KEY or QA_LLM_BASE_URL")
         self.client = OpenAI(
-            api_key=settings.llm_api_key or "not-needed",
-            base_url=settings.llm_base_url,
-            timeout=settings.llm_timeout,
-            max_retries=settings.llm_max_retries,
+            api_key=settings.llm.api_key or "not-needed",
+            base_url=settings.llm.base_url,
+            timeout=settings.llm.timeout,
+            max_retries=settings.llm.max_retries,
         )
-        self.model_name = settings.embedding_model or "text-embedding-3-small"
-        self.batch_size = settings.embedding_batch_size
+        self.model_name = settings.embedding.model or "text-embedding-3-small"
+        self.batch_size = settings.embedding.batch_size
         self.dim = 0
 
     def fits(self, text: str) -> bool:
@@ -488,9 +488,9 @@ def normalise(rows: np.ndarray) -> np.ndarray:
 
 def model_name_for(settings: Settings) -> str:
     """The model identity the settings select, without loading the model."""
-    if settings.embedding_backend == "local":
+    if settings.embedding.backend == "local":
         return LocalEmbedder.model_name
-    return settings.embedding_model or "text-embedding-3-small"
+    return settings.embedding.model or "text-embedding-3-small"
 
 
 @lru_cache(maxsize=4)
@@ -500,8 +500,8 @@ def _cached_local(batch_size: int, cache_dir: str, runtime: str) -> LocalEmbedde
 
 def get_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for; the local one is shared within a process."""
-    if settings.embedding_backend == "openai":
+    if settings.embedding.backend == "openai":
         return OpenAIEmbedder(settings)
-    cache_dir = str(Path(settings.cache_dir).resolve())
-    return _cached_local(settings.embedding_batch_size, cache_dir, settings.embedding_runtime)
+    cache_dir = str(Path(settings.index.cache_dir).resolve())
+    return _cached_local(settings.embedding.batch_size, cache_dir, settings.embedding.runtime)
 

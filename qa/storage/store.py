@@ -32,8 +32,8 @@ def _client(settings: Settings, create: bool):
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        host, port, ssl = parse_chroma_url(settings.chroma_url)
+    if settings.index.chroma_url:
+        host, port, ssl = parse_chroma_url(settings.index.chroma_url)
         try:
             _probe(host, port, ssl)  # chromadb's own first requests would wait forever on a hung server
             client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
@@ -41,10 +41,10 @@ def _client(settings: Settings, create: bool):
             client.heartbeat()
         except Exception as exc:  # chromadb raises several types for a dead server
             raise StoreUnavailableError(
-                f"cannot reach the Chroma server at {settings.chroma_url}: {_first_line(exc)}"
+                f"cannot reach the Chroma server at {settings.index.chroma_url}: {_first_line(exc)}"
             ) from None
-        return _Guarded(client, settings.chroma_url)
-    path = Path(settings.index_dir)
+        return _Guarded(client, settings.index.chroma_url)
+    path = Path(settings.index.index_dir)
     if not create and not (path / "chroma.sqlite3").exists():
         raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
     if path.exists() and not path.is_dir():
@@ -134,7 +134,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def where_location(settings: Settings) -> str:
-    return settings.chroma_url or str(settings.index_dir)
+    return settings.index.chroma_url or str(settings.index.index_dir)
 
 
 class ChunkStore:
@@ -162,9 +162,9 @@ class ChunkStore:
     def _expected_metadata(self) -> dict[str, Any]:
         return {
             "embedding_model": self.model_name,
-            "embedding_backend": self.settings.embedding_backend,
-            "chunk_size": self.settings.chunk_size,
-            "chunk_overlap": self.settings.chunk_overlap,
+            "embedding_backend": self.settings.embedding.backend,
+            "chunk_size": self.settings.chunking.size,
+            "chunk_overlap": self.settings.chunking.overlap,
             "qa_schema": SCHEMA_VERSION,
             "revision": 0,
         }
@@ -176,14 +176,14 @@ class ChunkStore:
             self._check_model(collection.metadata or {})
             return collection
         if not create:
-            ours = sorted(n for n in existing if n.startswith(self.settings.collection_prefix + "-"))
+            ours = sorted(n for n in existing if n.startswith(self.settings.index.collection_prefix + "-"))
             if ours:
                 other = self.client.get_collection(ours[0], embedding_function=None).metadata or {}
                 raise EmbeddingMismatchError(
                     f"the index at {where_location(self.settings)} was built with embedding model "
                     f"{other.get('embedding_model')!r} and chunks {other.get('chunk_size')}/"
                     f"{other.get('chunk_overlap')}, but the settings ask for {self.model_name!r} and "
-                    f"{self.settings.chunk_size}/{self.settings.chunk_overlap}: re-ingest with these "
+                    f"{self.settings.chunking.size}/{self.settings.chunking.overlap}: re-ingest with these "
                     "settings or change them back"
                 )
             raise IndexMissingError(
@@ -392,12 +392,12 @@ def to_stored(chunk_id: str, meta: dict, text: str) -> StoredChunk:
 
 def lock_path(settings: Settings) -> Path:
     """Where the writers' lock lives: beside the embedded index, or per server in the cache."""
-    if settings.chroma_url:
-        host, port, ssl = parse_chroma_url(settings.chroma_url)
+    if settings.index.chroma_url:
+        host, port, ssl = parse_chroma_url(settings.index.chroma_url)
         key = f"{'https' if ssl else 'http'}://{host.lower()}:{port}|{settings.collection_name}"
         digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-        return Path(settings.cache_dir) / "locks" / f"chroma-{digest}.lock"
-    return Path(settings.index_dir) / ".qa-write.lock"
+        return Path(settings.index.cache_dir) / "locks" / f"chroma-{digest}.lock"
+    return Path(settings.index.index_dir) / ".qa-write.lock"
 
 
 @contextmanager
