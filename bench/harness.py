@@ -117,7 +117,7 @@ def main() -> None:
 
     say("qa: one-time ONNX export of the bundled model")
     res["export"] = run_child(
-        [PY, "-c", "from qa.config import load_settings; from qa.storage.embed import get_embedder; "
+        [PY, "-c", "from qa.config import load_settings; from qa.storage.embedders import get_embedder; "
          "e = get_embedder(load_settings()); e.embed_query('x'); print('{\"runtime\": \"%s\"}' % e.runtime_name)"],
         env, log,
     )
@@ -177,12 +177,10 @@ def machine() -> dict:
 
 # --------------------------------------------------------------------------- the table
 def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    if not values:
-        return float("nan")
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+    """Percentile ``q`` in 0..1, by qa's one definition (the same as ``qa eval``'s latencies)."""
+    from qa.evaluation.questions import percentile
+
+    return percentile(list(values), q * 100)
 
 
 def render(res: dict) -> str:

@@ -22,7 +22,7 @@ from qa.config import load_settings  # noqa: E402
 
 def cmd_ingest(args) -> dict:
     from qa.ingest.pipeline import ingest
-    from qa.storage.embed import get_embedder
+    from qa.storage.embedders import get_embedder
 
     settings = load_settings(index_dir=Path(args.index))
     t_imports = time.perf_counter()
@@ -48,7 +48,7 @@ def cmd_ingest(args) -> dict:
 
 def cmd_ask(args) -> dict:
     from qa.api import open_store
-    from qa.storage.embed import get_embedder
+    from qa.storage.embedders import get_embedder
 
     settings = load_settings(index_dir=Path(args.index))
     store = open_store(settings)
@@ -57,7 +57,7 @@ def cmd_ask(args) -> dict:
 
 
 def cmd_latency(args) -> dict:
-    from qa.storage.embed import get_embedder
+    from qa.storage.embedders import get_embedder
     from qa.storage.store import ChunkStore
 
     queries = json.loads(Path(args.queries).read_text(encoding="utf-8"))

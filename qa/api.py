@@ -1,16 +1,63 @@
-"""The library API: what the CLI calls, and what a notebook or a server would call the same way."""
+"""The library API: the whole surface the CLI calls, and what a notebook or a server calls the same way.
+
+    from qa import api
+    from qa.config import load_settings
+
+    settings = load_settings(index_dir="index")
+    api.ingest(["seeds/"], settings)
+    answer = api.ask("How long will the China-Belarus exercise last?", settings)
+    print(answer.answer, [c.quote for c in answer.citations])
+
+Every function takes a ``Settings``; LLM mode is used when the settings configure an LLM and do not
+ask for ``extractive``. Errors the user can fix are ``qa.errors.QAError`` subclasses with a
+one-line message. Stages are imported inside the functions, so importing this module is cheap.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.config import Settings
 from qa.errors import InputError
-from qa.ingest.pipeline import ingest
-from qa.models import SourceInfo
-from qa.storage.store import open_store, write_lock
+from qa.models import IngestReport, SourceInfo
 
-__all__ = ["ingest", "open_store", "list_sources", "remove_source"]
+if TYPE_CHECKING:
+    from qa.answering.answer import Answer
+    from qa.brief.compose import Briefing
+    from qa.evaluation.questions import EvalReport
+    from qa.events.record import Event
+    from qa.ingest.pipeline import Progress
+
+__all__ = [
+    "ingest", "list_sources", "remove_source", "open_store",
+    "ask", "events", "brief", "brief_html", "check_question_file", "evaluate",
+    "llm_in_use", "offline_notice", "answer_sentinel",
+]
+
+
+def ingest(
+    paths: list[str | Path],
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    on_wait: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Load, clean, chunk, embed and store ``paths`` (files or folders); unchanged content is a no-op.
+
+    ``progress(done, total, name)`` is called as articles are indexed; ``on_wait(lock_path)`` when
+    another writer holds the index and this one waits."""
+    from qa.ingest.pipeline import ingest as run_ingest
+
+    return run_ingest(paths, settings, progress=progress, on_wait=on_wait)
+
+
+def open_store(settings: Settings):
+    """The existing index, for reading; a clear error when it is missing or built with another model."""
+    from qa.storage.store import open_store as open_existing
+
+    return open_existing(settings)
 
 
 def list_sources(settings: Settings) -> list[SourceInfo]:
@@ -19,20 +66,120 @@ def list_sources(settings: Settings) -> list[SourceInfo]:
 
 def remove_source(selector: str, settings: Settings) -> list[str]:
     """Remove every document whose id, file name, source or path matches ``selector``."""
-    with write_lock(settings):
+    from qa.errors import IndexMissingError
+    from qa.storage.locks import write_lock
+
+    # The index must exist before the lock is taken: taking it would create the index folder.
+    try:
         store = open_store(settings)
-        resolved = str(Path(selector).resolve())
-        matches = [
-            s
-            for s in store.sources()
-            if selector in (s.doc_id, s.source, s.source_key)
-            or s.source.split("#")[0] == selector
-            or s.source_key == resolved
-            or s.source_key.startswith(resolved + "#")
-        ]
-        if not matches:
-            raise InputError(f"no indexed document matches {selector!r} (see 'qa sources')")
-        for s in matches:
-            store.delete_ids(store.ids_where({"doc_id": s.doc_id}))
-        store.bump_revision()
+    except IndexMissingError as exc:
+        raise InputError(f"nothing to remove: {exc}") from None
+    try:
+        with write_lock(settings):
+            resolved = str(Path(selector).resolve())
+            matches = [
+                s
+                for s in store.sources()
+                if selector in (s.doc_id, s.source, s.source_key)
+                or s.source.split("#")[0] == selector
+                or s.source_key == resolved
+                or s.source_key.startswith(resolved + "#")
+            ]
+            if not matches:
+                raise InputError(f"no indexed document matches {selector!r} (see 'qa sources')")
+            for s in matches:
+                store.delete_ids(store.ids_where({"doc_id": s.doc_id}))
+            store.bump_revision()
+    finally:
+        store.close()
     return [s.source for s in matches]
+
+
+def _llm(settings: Settings):
+    from qa.llm.chat import get_llm
+
+    return get_llm(settings)
+
+
+def llm_in_use(settings: Settings) -> bool:
+    """Whether commands run in LLM mode with these settings (configured and not ``extractive``)."""
+    return settings.use_llm
+
+
+def offline_notice(settings: Settings) -> str:
+    """The one-line note shown when a command runs extractively, saying why."""
+    from qa.llm.chat import OFFLINE_NOTICE
+
+    if settings.llm.configured:
+        return "note: extractive mode (--extractive): sentences quoted from the articles, no LLM."
+    return OFFLINE_NOTICE
+
+
+def answer_sentinel() -> str:
+    """The one "cannot answer" sentence, as a streaming display needs to recognise it."""
+    from qa.answering.answer import SENTINEL
+
+    return SENTINEL
+
+
+def ask(
+    question: str,
+    settings: Settings,
+    *,
+    k: int | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    on_token: Callable[[str], None] | None = None,
+    on_restart: Callable[[], None] | None = None,
+) -> Answer:
+    """Answer ``question`` from the index, every claim cited, or abstain with the reason."""
+    from qa.answering.answer import answer_question
+
+    llm = _llm(settings)
+    return answer_question(
+        question, settings, k=k, source=source, since=since, until=until,
+        extractive=llm is None, llm=llm, on_token=on_token, on_restart=on_restart,
+    )
+
+
+def events(
+    settings: Settings, *, topic: str | None = None, since: str | None = None, until: str | None = None
+) -> list[Event]:
+    """Exercises, alliances and deployments in the index (or about ``topic``), as cited records."""
+    from qa.events.extract import extract_events
+
+    return extract_events(settings, topic=topic, since=since, until=until, llm=_llm(settings))
+
+
+def brief(
+    settings: Settings, *, topic: str | None = None, since: str | None = None, until: str | None = None
+) -> Briefing:
+    """A cited briefing over the index (or about ``topic``)."""
+    from qa.brief.compose import write_briefing
+
+    return write_briefing(settings, topic=topic, since=since, until=until, llm=_llm(settings))
+
+
+def brief_html(briefing: Briefing, settings: Settings) -> str:
+    """One self-contained HTML page of ``briefing`` (each [n] opens its quoted passage)."""
+    from qa.brief.html import briefing_html
+
+    return briefing_html(briefing, settings)
+
+
+def check_question_file(path: str | Path) -> None:
+    """Validate a ``qa eval`` question file; raises ``InputError`` naming the bad line."""
+    from qa.evaluation.questions import load_questions
+
+    load_questions(path)
+
+
+def evaluate(
+    path: str | Path, settings: Settings, *, k: int | None = None, on_item: Callable | None = None
+) -> EvalReport:
+    """Run a question set and report accuracy, abstention, retrieval hit@k, quotes and latency."""
+    from qa.evaluation.questions import run_eval
+
+    llm = _llm(settings)
+    return run_eval(path, settings, k=k, extractive=llm is None, llm=llm, on_item=on_item)

@@ -49,6 +49,11 @@ class IndexSettings(BaseSettings):
         default=None,
         description="URL of a Chroma server (e.g. http://127.0.0.1:8000). Unset: the embedded index in index_dir.",
     )
+    chroma_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds to wait for the Chroma server to connect or answer one request before failing with one line.",
+    )
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         description="Cache for derived artefacts such as the ONNX export of the embedding model and server-mode lock files.",
@@ -118,6 +123,30 @@ class RetrievalSettings(BaseSettings):
     top_k: int = Field(default=6, ge=1, le=100, description="Chunks that reach the answerer.")
 
 
+class IngestSettings(BaseSettings):
+    """What ``qa ingest`` accepts (``QA_MAX_ARTICLE_BYTES``, ``QA_MAX_HTML_BYTES``, ``QA_MAX_TITLE_CHARS``).
+
+    Anything beyond a bound is skipped with a reason naming the setting; the rest goes on."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", validate_default=True)
+
+    max_article_bytes: int = Field(
+        default=2 * 1024 * 1024,
+        ge=1024,
+        description="Largest article accepted, in bytes: a .txt/.md file, one JSONL line, or the text extracted from an HTML page.",
+    )
+    max_html_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=1024,
+        description="Largest HTML file accepted, in bytes (markup, scripts and styles included).",
+    )
+    max_title_chars: int = Field(
+        default=500,
+        ge=16,
+        description="Longest title accepted, in characters; an article whose title is longer is skipped.",
+    )
+
+
 class LLMSettings(BaseSettings):
     """The optional chat model behind LLM mode (``QA_LLM_*``, ``QA_EXTRACTIVE``)."""
 
@@ -161,6 +190,7 @@ _FLAT: dict[str, tuple[str, str]] = {
     "chunk_overlap": ("chunking", "overlap"),
     **{f"embedding_{name}": ("embedding", name) for name in EmbeddingSettings.model_fields},
     "top_k": ("retrieval", "top_k"),
+    **{name: ("ingest", name) for name in IngestSettings.model_fields},
     **{f"llm_{name}": ("llm", name) for name in LLMSettings.model_fields if name != "extractive"},
     "extractive": ("llm", "extractive"),
 }
@@ -176,6 +206,7 @@ class Settings(BaseModel):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description=EmbeddingSettings.__doc__)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description=RetrievalSettings.__doc__)
     llm: LLMSettings = Field(default_factory=LLMSettings, description=LLMSettings.__doc__)
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description=IngestSettings.__doc__)
 
     @property
     def use_llm(self) -> bool:
@@ -205,6 +236,10 @@ class Settings(BaseModel):
         for name, value in given.items():
             group, field = _FLAT[name]
             data[group][field] = value
+        if "embedding_backend" in given and "embedding_model" not in given:
+            # The model was only the old backend's default: let the new backend choose its own.
+            if data["embedding"]["model"] in (LOCAL_MODEL, OPENAI_EMBEDDING_MODEL):
+                data["embedding"]["model"] = None
         # Each group is rebuilt from complete values, so the environment cannot override a flag.
         return type(self)(
             index=IndexSettings(**data["index"]),
@@ -212,6 +247,7 @@ class Settings(BaseModel):
             embedding=EmbeddingSettings(**data["embedding"]),
             retrieval=RetrievalSettings(**data["retrieval"]),
             llm=LLMSettings(**data["llm"]),
+            ingest=IngestSettings(**data["ingest"]),
         )
 
 

@@ -116,6 +116,8 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[SkippedInput] = field(default_factory=list)
+    # Indexed, but not quite as given (e.g. a metadata date that names no day).
+    warnings: list[SkippedInput] = field(default_factory=list)
     chunks_written: int = 0
     chunks_deleted: int = 0
     collection: str = ""
@@ -126,6 +128,7 @@ class IngestReport:
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "skipped": [asdict(s) for s in self.skipped],
+            "warnings": [asdict(w) for w in self.warnings],
             "chunks_written": self.chunks_written,
             "chunks_deleted": self.chunks_deleted,
             "collection": self.collection,

@@ -13,11 +13,21 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 BBC = SHARED / "corpus" / "bbc.jsonl"
 DEV_SET = SHARED / "eval" / "seeds_dev.jsonl"
 
 _ENV_TO_CLEAR = ("OPENAI_BASE_URL", "OPENAI_API_KEY")
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The folder is the layer: everything under tests/e2e/, and every test that reads the BBC
+    corpus, is ``slow`` (``scripts/test.sh -m "not slow"`` is the quick loop)."""
+    for item in items:
+        if E2E in Path(str(item.fspath)).resolve().parents or item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

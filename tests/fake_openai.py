@@ -13,7 +13,7 @@ whole HTTP path is exercised; only the model's replies are scripted.
         server.requests[-1].messages   # what the model was sent
 
 Replies are served in order; a reply may also be a callable ``(Request) -> Reply`` to answer from
-the prompt. With the queue empty the server answers 400 (not retried) so a missing script fails
+the prompt (``request.prompt_name`` says which registered prompt it is: "answer", "events", ...). With the queue empty the server answers 400 (not retried) so a missing script fails
 loudly instead of hanging. Served: ``POST /v1/chat/completions`` (JSON and SSE streaming,
 content and tool calls) and ``GET /v1/models``.
 """
@@ -73,12 +73,32 @@ class Request:
     def stream(self) -> bool:
         return bool(self.body.get("stream"))
 
+    @property
+    def prompt_name(self) -> str | None:
+        """Which registered prompt (``qa.llm.prompts.PROMPTS``) the request was rendered from, so a
+        script can route on the prompt's name instead of on its wording."""
+        return prompt_name_of(self.message("system"))
+
     def message(self, role: str) -> str:
         """The text of the first message with ``role`` ("system", "user", ...)."""
         for m in self.messages:
             if m.get("role") == role:
                 return _text_of(m.get("content"))
         return ""
+
+
+def prompt_name_of(system: str) -> str | None:
+    """The registered prompt whose system part, variables cut out, makes up ``system``."""
+    import string
+
+    from qa.llm.prompts import PROMPTS, get_prompt
+
+    folded = " ".join(system.split())
+    for name in PROMPTS:
+        fixed = [" ".join(lit.split()) for lit, *_ in string.Formatter().parse(get_prompt(name).system)]
+        if all(piece in folded for piece in fixed if piece):
+            return name
+    return None
 
 
 def _text_of(content: Any) -> str:

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from qa.errors import QAError
-from qa.storage.embed import LocalEmbedder, local_model_dir, onnx_path
+from qa.storage.local_model import LocalEmbedder, local_model_dir
+from qa.storage.onnx_export import onnx_path
 
 TEXTS = [
     "NATO allies began a two-week naval exercise in the Baltic Sea.",
@@ -57,7 +58,7 @@ def test_export_is_cached_and_queries_load_no_torch(onnx_embedder, session_cache
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from qa.storage.embed import LocalEmbedder\n"
+        "from qa.storage.local_model import LocalEmbedder\n"
         f"e = LocalEmbedder(cache_dir=Path({str(session_cache)!r}))\n"
         f"v = e.embed_query({TEXTS[0]!r})\n"
         "print(json.dumps({'v': v.tolist(), 'rt': e.runtime_name,"

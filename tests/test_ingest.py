@@ -2,16 +2,19 @@
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 
-from qa.api import list_sources, open_store, remove_source
+from qa.api import list_sources, remove_source
 from qa.config import load_settings
 from qa.errors import EmbeddingMismatchError, IndexMissingError, InputError
 from qa.ingest.pipeline import ingest
+from qa.storage.store import open_store
 from qa.text.spans import fold_ws
 
-from .conftest import SEEDS, copy_seeds
+from .conftest import SEEDS, copy_seeds, run_main, run_qa
 
 EXPECTED_META = {
     "doc_id", "source", "source_key", "path", "title", "chunk_index", "n_chunks",
@@ -213,3 +216,83 @@ def test_bbc_subset_ingests_once(bbc_path, tmp_path, settings):
     assert len(sources) == len(report.added)
     assert all(s.title for s in sources)
     assert ingest([subset, SEEDS], settings).chunks_written == 0
+
+
+# A process killed (os._exit: no cleanup, like kill -9) right after one of the store's writes.
+_KILL_AFTER = """
+import os, sys
+from qa.storage.store import ChunkStore
+real = ChunkStore.{method}
+def write_then_die(self, *args, **kwargs):
+    result = real(self, *args, **kwargs)
+    if {condition}:
+        os._exit(9)
+    return result
+ChunkStore.{method} = write_then_die
+from qa.cli.main import main
+main(sys.argv[1:])
+"""
+
+
+def _feed(path, second_date: str, second_text: str) -> None:
+    rows = [
+        {"id": "a1", "title": "Troops arrive for drills", "date": "2024-01-10",
+         "text": "Troops arrived in Latvia for winter drills with the Baltic states."},
+        {"id": "a2", "title": "Norway sends a frigate", "date": second_date, "text": second_text},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("method", "condition"),
+    [
+        ("delete_ids", "result"),  # the new version in, the old one out, the run's revision bump not yet made
+        ("_upsert", "True"),  # the new version in, the old one still there
+    ],
+)
+def test_a_kill_between_the_chunk_writes_and_the_revision_bump_leaves_no_stale_cache(tmp_path, settings, method, condition):
+    """Issue 13 #5: killed after its writes and before the revision bump, an ingest left the
+    revision and count of the state the BM25 cache was built for; the re-run found everything
+    unchanged, wrote nothing, and `qa ask --since` kept missing the updated article."""
+    from qa.api import ask
+    from qa.retrieval.lexicon import get_lexicon
+
+    feed = tmp_path / "feed.jsonl"
+    _feed(feed, "2024-01-12", "The navy said a patrol boat would visit Tromso in the spring.")
+    ingest([feed], settings)
+    before = ask("Which frigate did Norway send to Cold Response?", settings, since="2024-06-01")
+    assert not before.citations  # nothing that recent yet; the BM25 cache of this state is saved
+
+    _feed(feed, "2024-07-01", "Norway sent the frigate Fridtjof Nansen to the Cold Response exercise in the Arctic.")
+    script = _KILL_AFTER.format(method=method, condition=condition)
+    killed = subprocess.run([sys.executable, "-c", script, "ingest", str(feed)], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == 9, killed.stderr
+    assert any("Fridtjof Nansen" in t for _i, _m, t in _chunk_records(settings))  # killed after writing
+
+    ingest([feed], settings)  # the re-run: finds the new version already in, at most clears the old
+    store = open_store(settings)
+    assert set(get_lexicon(store).ids) == {i for i, _m, _t in store.iter_records()}
+    fresh = run_qa("ask", "Which frigate did Norway send to Cold Response?", "--since", "2024-06-01", "--json")
+    assert fresh.returncode == 0, fresh.stderr
+    assert [c["source"] for c in json.loads(fresh.stdout)["citations"]] == ["feed.jsonl#a2"]
+
+
+def test_remove_on_a_missing_index_creates_nothing(tmp_path, settings, capsys):
+    """Issue 13 #7: `qa remove` on a missing index created the index folder and a lock file."""
+    with pytest.raises(InputError, match="nothing to remove: no index at"):
+        remove_source("x.txt", settings)
+    code, out, err = run_main(capsys, "--index-dir", str(settings.index.index_dir), "remove", "x.txt")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "no index at" in err
+    assert not settings.index.index_dir.exists()
+
+
+def test_a_local_backend_with_another_model_is_one_line(tmp_path, settings, capsys, monkeypatch):
+    """Issue 13 #7: QA_EMBEDDING_MODEL naming another model was silently ignored by the local
+    backend, and the mismatch error then named the bundled model twice."""
+    ingest([SEEDS], settings)
+    monkeypatch.setenv("QA_EMBEDDING_MODEL", "BAAI/bge-small-en-v1.5")
+    for args in (("sources",), ("ingest", str(SEEDS)), ("ask", "Who?")):
+        code, out, err = run_main(capsys, *args)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, (args, err)
+        assert "only the bundled model sentence-transformers/all-MiniLM-L6-v2" in err
+        assert "'BAAI/bge-small-en-v1.5'" in err

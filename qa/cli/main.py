@@ -142,19 +142,15 @@ def _write_output(path: str, text: str) -> None:
 @click.pass_context
 def events_cmd(ctx, as_json, topic, since, until, extractive, model):
     """Exercises, alliances and deployments in the articles, as cited records."""
+    from qa import api
     from qa.cli import render
-    from qa.events.extract import extract_events
-    from qa.llm.chat import get_llm
 
     settings = _llm_settings(ctx, extractive, model)
-    llm = get_llm(settings)
-    events = extract_events(
-        settings, topic=topic, since=since, until=until, llm=llm
-    )
+    events = api.events(settings, topic=topic, since=since, until=until)
     if as_json:
         _emit_json({"events": [e.to_dict() for e in events]})
     else:
-        render.events_list(events, offline=llm is None)
+        render.events_list(events, offline=not api.llm_in_use(settings))
 
 
 @cli.command("brief")
@@ -167,24 +163,15 @@ def events_cmd(ctx, as_json, topic, since, until, extractive, model):
 @click.pass_context
 def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
     """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
-    from qa.brief.compose import write_briefing
+    from qa import api
     from qa.cli import render
-    from qa.llm.chat import get_llm
 
     settings = _llm_settings(ctx, extractive, model)
-    briefing = write_briefing(
-        settings,
-        topic=topic,
-        since=since,
-        until=until,
-        llm=get_llm(settings),
-    )
+    briefing = api.brief(settings, topic=topic, since=since, until=until)
     if as_json:
         text = json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
-        from qa.brief.html import briefing_html
-
-        text = briefing_html(briefing, settings)
+        text = api.brief_html(briefing, settings)
     else:
         text = briefing.markdown
     if output:
@@ -205,34 +192,25 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
 @click.pass_context
 def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     """Answer QUESTION from the indexed articles, citing every claim (or say they do not)."""
-    from qa.answering.answer import SENTINEL, answer_question
+    from qa import api
     from qa.cli import render
-    from qa.llm.chat import OFFLINE_NOTICE, get_llm
 
     settings = _llm_settings(ctx, extractive, model)
-    llm = get_llm(settings)
-    stream = render.AnswerStream(sentinel=SENTINEL)
-    live = llm is not None and not as_json and stream.enabled
+    stream = render.AnswerStream(sentinel=api.answer_sentinel())
+    live = api.llm_in_use(settings) and not as_json and stream.enabled
     with stream if live else _nullcontext():
-        answer = answer_question(
+        answer = api.ask(
             question,
             settings,
             k=k,
             source=source,
             since=since,
             until=until,
-            extractive=llm is None,
-            llm=llm,
             on_token=stream.on_token if live else None,
             on_restart=stream.on_restart if live else None,
         )
     if answer.mode == "extractive":
-        notice = (
-            "note: extractive answer (--extractive): sentences quoted from the articles, no LLM."
-            if settings.llm.configured
-            else OFFLINE_NOTICE
-        )
-        click.echo(notice, err=True)
+        click.echo(api.offline_notice(settings), err=True)
     if as_json:
         _emit_json(answer.to_dict())
     else:
@@ -254,16 +232,14 @@ def _nullcontext():
 def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
     abstention, retrieval hit@k, verbatim quotes and latency."""
+    from qa import api
     from qa.cli import render
-    from qa.evaluation.questions import load_questions, run_eval
-    from qa.llm.chat import OFFLINE_NOTICE, get_llm
 
     settings = _llm_settings(ctx, extractive, model)
-    load_questions(file)  # a bad file fails before anything else is said
-    llm = get_llm(settings)
-    if llm is None:
-        click.echo(OFFLINE_NOTICE if not settings.llm.configured else "note: evaluating the extractive answerer (--extractive).", err=True)
-    report = run_eval(file, settings, k=k, extractive=llm is None, llm=llm, on_item=None if as_json else render.eval_progress)
+    api.check_question_file(file)  # a bad file fails before anything else is said
+    if not api.llm_in_use(settings):
+        click.echo(api.offline_notice(settings), err=True)
+    report = api.evaluate(file, settings, k=k, on_item=None if as_json else render.eval_progress)
     if as_json:
         _emit_json(report.to_dict())
     else:

@@ -54,7 +54,9 @@ def ingest_summary(report: IngestReport) -> None:
         + (f", deleted: {report.chunks_deleted}" if report.chunks_deleted else "")
     )
     for s in report.skipped:
-        _out.print(f"  skipped {s.path}: {s.reason}", style="yellow")
+        _out.print(f"  skipped {escape(s.path)}: {escape(s.reason)}", style="yellow")
+    for w in report.warnings:
+        _out.print(f"  warning {escape(w.path)}: {escape(w.reason)}", style="yellow")
 
 
 def sources_table(sources: list[SourceInfo]) -> None:

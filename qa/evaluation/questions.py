@@ -1,9 +1,8 @@
 """``qa eval``: run a question set and report answer accuracy, abstention accuracy, retrieval
 hit@k, the share of verbatim quotes and latency.
 
-Question file: JSON lines with ``question``, ``expect_any`` (groups of alternative strings; a
-correct answer contains one string of every group), ``sources`` (expected article file names),
-``answerable`` and optionally ``id``.
+Question file: JSON lines with ``question``, ``expect_any``, ``sources``, ``answerable`` and
+optionally ``id``, checked row by row in ``qa.evaluation.question_file``.
 
 An answerable question counts as answered correctly when the answer does not abstain, contains
 every expected fact, and cites at least one expected source. An unanswerable question counts as
@@ -23,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qa.errors import InputError
+from qa.evaluation.question_file import EvalQuestion, load_questions
 from qa.text.citations import is_verbatim, strip_markers
 from qa.text.spans import fold_ws
 
@@ -31,15 +30,6 @@ if TYPE_CHECKING:
     from qa.answering.answer import Answer
     from qa.config import Settings
     from qa.llm.chat import ChatLLM
-
-
-@dataclass
-class EvalQuestion:
-    id: str
-    question: str
-    expect_any: list[list[str]]
-    sources: list[str]
-    answerable: bool
 
 
 @dataclass
@@ -85,41 +75,6 @@ class EvalReport:
             if isinstance(value, float):
                 data[key] = round(value, 4)
         return data
-
-
-def load_questions(path: str | Path) -> list[EvalQuestion]:
-    """Parse a JSONL question set; a bad line is a one-line ``InputError`` naming it."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"question file not found: {p}")
-    out: list[EvalQuestion] = []
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {p}: {exc}") from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{p}:{n}: not valid JSON ({exc.msg})") from None
-        if not isinstance(row, dict) or not str(row.get("question") or "").strip():
-            raise InputError(f"{p}:{n}: each line needs a non-empty \"question\"")
-        expect = row.get("expect_any") or []
-        if not isinstance(expect, list) or not all(isinstance(g, list | str) for g in expect):
-            raise InputError(f"{p}:{n}: \"expect_any\" must be a list of lists of strings")
-        groups = [[g] if isinstance(g, str) else [str(x) for x in g] for g in expect]
-        sources = row.get("sources") or []
-        if isinstance(sources, str):
-            sources = [sources]
-        answerable = row.get("answerable")
-        if answerable is None:
-            answerable = bool(groups or sources)
-        out.append(EvalQuestion(str(row.get("id") or f"q{n}"), row["question"].strip(), groups, list(sources), bool(answerable)))
-    if not out:
-        raise InputError(f"{p} holds no questions")
-    return out
 
 
 def _norm(text: str) -> str:
@@ -211,7 +166,7 @@ def run_eval(
 ) -> EvalReport:
     """Answer every question of ``path`` and score the answers."""
     from qa.answering.answer import answer_question
-    from qa.storage.embed import get_embedder
+    from qa.storage.embedders import get_embedder
     from qa.storage.store import open_store
 
     questions = load_questions(path)
@@ -247,15 +202,17 @@ def run_eval(
         retrieval_hit_at_k=_share([bool(i.retrieval_hit) for i in ans if i.retrieval_hit is not None]),
         verbatim_quote_share=(sum(i.verbatim_quotes for i in items) / quotes) if quotes else None,
         latency_mean_s=statistics.fmean(latencies),
-        latency_p50_s=_percentile(latencies, 0.5),
-        latency_p95_s=_percentile(latencies, 0.95),
+        latency_p50_s=percentile(latencies, 50),
+        latency_p95_s=percentile(latencies, 95),
         latency_max_s=latencies[-1],
         items=items,
     )
 
 
-def _percentile(sorted_values: list[float], q: float) -> float:
-    if not sorted_values:
-        return 0.0
-    idx = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
-    return sorted_values[idx]
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100), linearly interpolated as numpy does; 0.0 for no values.
+
+    The one definition behind every latency figure (``qa eval`` and ``bench/``)."""
+    import numpy as np
+
+    return float(np.percentile(values, q)) if values else 0.0

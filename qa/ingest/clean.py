@@ -7,57 +7,19 @@ import re
 from datetime import date
 
 from qa.models import Document, RawArticle
-
-# Lines matching any of these are web furniture, not reporting. Each is anchored or bounded so
-# that an ordinary sentence that merely mentions e.g. "copyright" is kept.
-_BOILERPLATE = [
-    r"^leave a (reply|comment)\b",
-    r"^(your )?email address will not be published",
-    r"^required fields are marked",
-    r"^disclaimer\s*:",
-    r"^(the )?copyright (of|in) this article",
-    r"^(copyright|©|\(c\))\s*(\d{4}|©)",
-    r"\ball rights reserved\.?$",
-    r"^see also\b",
-    r"^scroll down for (the )?video",
-    r"^(read|see) (more|also)\s*:?",
-    r"^more on this story\b",
-    r"^related (articles?|stories|coverage|content)\b",
-    r"^(share|tweet|email|print|whatsapp|facebook|twitter)( this( article| story)?)?( on .*)?\s*$",
-    r"^(click|tap) (here )?to (share|print|email|subscribe|read)",
-    r"^(sign up|subscribe)( now)?\b.*(newsletter|updates|free)",
-    r"^follow (us|\w+) on (twitter|x|facebook|instagram|telegram)",
-    r"^advertisement\s*$",
-    r"^(\d+ )?comments?\s*$",
-    r"^posted (in|by)\b.{0,80}$",
-    r"^(image|photo|picture|video)( source| caption)?\s*:",
-    r"^(getty images|reuters|afp|ap|epa|pa media)\s*$",
-]
-_BOILERPLATE_RE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.IGNORECASE)
-
-# Captions carry an inline credit ("... bread Credit: Belarus Ministry of Defence"). Such a line
-# repeats the photo, not the story; it is short and ends with the credit.
-_CREDIT_RE = re.compile(
-    r"\b(credit|photo(graph)?|image|picture)s?\s*:\s*[^.!?]{2,80}$|/\s*(getty images|reuters|afp|ap|epa)\s*$",
-    re.IGNORECASE,
-)
+from qa.text.boilerplate import is_boilerplate
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240101, as some feeds write it
+# Longer than any way of writing one date ("Wednesday, 10 September 2024 14:05:00 GMT+01:00"):
+# no use handing a page of text to dateparser.
+_LONGEST_DATE = 80
 _DATELINE_RE = re.compile(
     r"^(published|updated|posted|date)?\s*:?\s*(on\s+)?"
     r"((\d{1,2}\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2},?\s+)?\d{4}"
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b.{0,40}$",
     re.IGNORECASE,
 )
-
-
-def is_boilerplate(line: str) -> bool:
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if _BOILERPLATE_RE.search(stripped):
-        return True
-    return len(stripped.split()) <= 40 and bool(_CREDIT_RE.search(stripped))
 
 
 def content_hash(text: str) -> str:
@@ -140,7 +102,9 @@ def normalise_date(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    m = _ISO_DATE_RE.search(value)
+    if len(value) > _LONGEST_DATE:
+        return None
+    m = _ISO_DATE_RE.search(value) or _COMPACT_DATE_RE.fullmatch(value)
     if m:
         try:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat()

@@ -8,17 +8,19 @@ of the same command detects by chunk count and clears).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.config import Settings
+from qa.config import IngestSettings, Settings
 from qa.ingest.chunk import chunk_document
-from qa.ingest.clean import clean_article
-from qa.ingest.load import count_articles, discover, read_file
+from qa.ingest.clean import clean_article, normalise_date
+from qa.ingest.files import discover, display_name
+from qa.ingest.load import count_articles, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
-from qa.storage.embed import Embedder, get_embedder
-from qa.storage.store import ChunkStore, write_lock
+from qa.storage.embedders import Embedder, get_embedder
+from qa.storage.locks import write_lock
+from qa.storage.store import ChunkStore
 
 # Called as progress(done_articles, total_articles, current_name); the CLI draws it with rich.
 # Articles, not files: one JSONL file can hold thousands of them.
@@ -44,8 +46,11 @@ def ingest(
     progress: Progress | None = None,
     on_wait: Callable[[Path], None] | None = None,
 ) -> IngestReport:
-    """Index the articles under ``paths``. Raises ``InputError`` before writing anything if a path is missing."""
-    files, skipped = discover(paths)
+    """Index the articles under ``paths``. Raises ``InputError`` before writing anything if a path
+    is missing; any other file or article that cannot be indexed is skipped with a reason."""
+    # Files are chosen (regular, supported, within bounds) before the lock: nothing opened here
+    # can block, and a bad path fails before any other writer has to wait.
+    files, skipped = discover(paths, settings.ingest)
     embedder = embedder or get_embedder(settings)
     report = IngestReport(skipped=list(skipped))
     with write_lock(settings, on_wait=on_wait):
@@ -55,22 +60,36 @@ def ingest(
         total = sum(count_articles(path) for path in files) if progress else 0
         done = 0
         for path in files:
+            name = display_name(path.name)
             if progress:
-                progress(done, total, path.name)
-            for item in read_file(path):
+                progress(done, total, name)
+            for item in _articles(path, settings.ingest):
                 if isinstance(item, SkippedInput):
                     report.skipped.append(item)
                 else:
                     writer.add(item)
                 done += 1
                 if progress:
-                    progress(min(done, total), total, item.source if isinstance(item, RawArticle) else path.name)
+                    progress(min(done, total), total, item.source if isinstance(item, RawArticle) else name)
         writer.flush()
         if progress:
             progress(total, total, "")
         if report.chunks_written or report.chunks_deleted:
             store.bump_revision()
     return report
+
+
+def _articles(path: Path, limits: IngestSettings) -> Iterator[RawArticle | SkippedInput]:
+    """``read_file``, with a failure of one file turned into a skip of that file alone."""
+    try:
+        yield from read_file(path, limits)
+    except Exception as exc:  # one hostile file must never stop the others
+        yield SkippedInput(display_name(path), _failure(exc))
+
+
+def _failure(exc: Exception) -> str:
+    first_line = (str(exc).splitlines() or [""])[0][:200]
+    return f"could not be processed ({type(exc).__name__}: {first_line})"
 
 
 class _Writer:
@@ -88,15 +107,23 @@ class _Writer:
         self.seen_keys: set[str] = set()
 
     def add(self, raw: RawArticle) -> None:
-        doc = clean_article(raw)
-        label = doc.source
+        label = raw.source
         if raw.source_key in self.seen_keys:
             self.report.skipped.append(SkippedInput(label, "listed twice in this run"))
             return
         self.seen_keys.add(raw.source_key)
-        if not doc.text.strip():
-            self.report.skipped.append(SkippedInput(label, "no article text after removing boilerplate"))
+        try:
+            doc = clean_article(raw)
+        except Exception as exc:  # one hostile article must never stop the others
+            self.report.skipped.append(SkippedInput(label, _failure(exc)))
             return
+        refusal = _refusal(doc, self.settings.ingest)
+        if refusal:
+            self.report.skipped.append(SkippedInput(label, refusal))
+            return
+        warning = _date_warning(raw, doc)
+        if warning:
+            self.report.warnings.append(SkippedInput(label, warning))
         old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
         known = self.docs.get(doc.doc_id)
         if known and known[1] == known[2]:
@@ -111,7 +138,11 @@ class _Writer:
         if any(p.doc.doc_id == doc.doc_id for p in self.pending):
             self.report.skipped.append(SkippedInput(label, "same article as another file in this run"))
             return
-        chunks = chunk_document(doc, self.settings.chunking.size, self.settings.chunking.overlap, fits=self.embedder.fits)
+        try:
+            chunks = chunk_document(doc, self.settings.chunking.size, self.settings.chunking.overlap, fits=self.embedder.fits)
+        except Exception as exc:  # one hostile article must never stop the others
+            self.report.skipped.append(SkippedInput(label, _failure(exc)))
+            return
         self.pending.append(_Pending(doc, chunks, replaces=bool(old_versions) or known is not None))
         self.pending_chunks += len(chunks)
         if self.pending_chunks >= _EMBED_GROUP:
@@ -155,3 +186,21 @@ class _Writer:
             self.report.chunks_deleted += self.store.delete_ids(ids)
             key = self.docs.pop(doc_id, ("", 0, 0))[0]
             self.keys.get(key, set()).discard(doc_id)
+
+
+def _refusal(doc: Document, limits: IngestSettings) -> str | None:
+    """Why a cleaned article is not indexed, or None."""
+    if not doc.text.strip():
+        return "no article text after removing boilerplate"
+    if len(doc.title) > limits.max_title_chars:
+        return f"title too long ({len(doc.title)} characters; the limit is {limits.max_title_chars}, set QA_MAX_TITLE_CHARS to change it)"
+    return None
+
+
+def _date_warning(raw: RawArticle, doc: Document) -> str | None:
+    """A metadata date that names no day ("2024-13-45", "soon") is not dropped in silence."""
+    if not raw.date or normalise_date(raw.date) is not None:
+        return None
+    shown = raw.date if len(raw.date) <= 40 else raw.date[:40] + "..."
+    fallback = f"used {doc.date} from the text" if doc.date else "indexed without a date"
+    return f"date {shown!r} is not a day qa can read (use YYYY-MM-DD); {fallback}"

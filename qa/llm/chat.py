@@ -127,6 +127,7 @@ class OpenAIChat:
     ) -> str:
         from langchain_core.output_parsers import StrOutputParser
 
+        prompt.check(variables)
         chain = self._template(prompt) | self.chat | StrOutputParser()
         streamed = False
 
@@ -147,6 +148,7 @@ class OpenAIChat:
         return self._retrying(call)
 
     def structured(self, prompt: Prompt, variables: dict, schema: type[T]) -> T:
+        prompt.check(variables)
         chain = self._template(prompt) | self.chat.with_structured_output(schema, method="function_calling")
 
         def call():

@@ -1,4 +1,8 @@
-"""Prompt templates live as files in ``prompts/``; they are loaded by name and checked for their variables.
+"""The prompt registry: every prompt by name, with the variables it needs, read from package data.
+
+Prompt files ship inside the package (``qa/llm/prompts/*.md``, also reachable as ``prompts/`` at
+the top of the repository) and are read with ``importlib.resources``, so an installed wheel finds
+them. ``QA_PROMPTS_DIR`` points at a folder of edited copies; they are checked the same way.
 
 File format: a system part and a user part separated by a line ``=== user ===``. Variables use
 Python format syntax (``{question}``); literal braces are doubled (``{{``).
@@ -10,18 +14,20 @@ import os
 import string
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from qa.errors import QAError
 
 SEPARATOR = "=== user ==="
 
-
-def prompts_dir() -> Path:
-    override = os.environ.get("QA_PROMPTS_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "prompts"
+# Every prompt the code sends, and exactly the variables its caller fills in.
+PROMPTS: dict[str, frozenset[str]] = {
+    "answer": frozenset({"question", "sources", "sentinel"}),
+    "brief_map": frozenset({"topic", "sources"}),
+    "brief_reduce": frozenset({"topic", "notes"}),
+    "events": frozenset({"title", "published", "sentences"}),
+}
 
 
 @dataclass(frozen=True)
@@ -29,13 +35,18 @@ class Prompt:
     name: str
     system: str
     user: str
+    variables: frozenset[str]
 
-    @property
-    def variables(self) -> set[str]:
-        return _fields(self.system) | _fields(self.user)
+    def check(self, values: dict[str, object]) -> None:
+        """The caller must give exactly the registered variables: a missing or extra one is a bug in
+        the code, caught here rather than sent to the model as a literal ``{name}``."""
+        given = set(values)
+        if given != self.variables:
+            raise QAError(f"prompt {self.name}: rendered with {sorted(given)}, needs {sorted(self.variables)}")
 
     def render(self, **values: object) -> tuple[str, str]:
         """(system, user) with the variables filled in; values are inserted as data, never re-parsed."""
+        self.check(values)
         return self.system.format(**values), self.user.format(**values)
 
 
@@ -43,24 +54,39 @@ def _fields(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
 
 
-@lru_cache(maxsize=32)
-def load_prompt(name: str, variables: frozenset[str]) -> Prompt:
-    """Load ``prompts/<name>.md`` and check it uses exactly ``variables``."""
-    path = prompts_dir() / f"{name}.md"
+def _read(name: str) -> tuple[str, str]:
+    """(text, where) of prompt ``name``: the override folder if set, else the package data."""
+    override = os.environ.get("QA_PROMPTS_DIR")
+    if override:
+        path = Path(override) / f"{name}.md"
+        where = str(path)
+        source = path
+    else:
+        source = resources.files("qa.llm").joinpath("prompts", f"{name}.md")
+        where = f"qa/llm/prompts/{name}.md"
     try:
-        raw = path.read_text(encoding="utf-8")
+        return source.read_text(encoding="utf-8"), where
     except OSError:
-        raise QAError(f"prompt file missing: {path}") from None
+        raise QAError(f"prompt file missing: {where}") from None
+
+
+@lru_cache(maxsize=32)
+def get_prompt(name: str) -> Prompt:
+    """The registered prompt ``name``, checked to use exactly its registered variables."""
+    if name not in PROMPTS:
+        raise QAError(f"unknown prompt {name!r}; registered: {', '.join(sorted(PROMPTS))}")
+    variables = PROMPTS[name]
+    raw, where = _read(name)
     if SEPARATOR not in raw:
-        raise QAError(f"prompt {path} has no '{SEPARATOR}' line between its system and user parts")
+        raise QAError(f"prompt {where} has no '{SEPARATOR}' line between its system and user parts")
     system, user = (part.strip() for part in raw.split(SEPARATOR, 1))
-    prompt = Prompt(name, system, user)
     try:
-        found = prompt.variables
+        found = _fields(system) | _fields(user)
     except ValueError as exc:
-        raise QAError(f"prompt {path} is not a valid template: {exc}") from None
-    if found != set(variables):
-        missing = sorted(set(variables) - found)
-        unknown = sorted(found - set(variables))
-        raise QAError(f"prompt {path}: missing variables {missing}, unknown variables {unknown}")
-    return prompt
+        raise QAError(f"prompt {where} is not a valid template: {exc}") from None
+    if found != variables:
+        missing = sorted(variables - found)
+        unknown = sorted(found - variables)
+        raise QAError(f"prompt {where}: missing variables {missing}, unknown variables {unknown}")
+    return Prompt(name, system, user, variables)
+

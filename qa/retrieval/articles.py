@@ -2,7 +2,7 @@
 
 Chunks are spans of the cleaned document text, so the document is put back together from their
 offsets; each sentence keeps the chunk that holds it, so any sentence can be cited verbatim with
-``qa.cite.citation_for``. Date filters use the article's publication date; ``--topic`` keeps the
+``qa.text.citations.citation_for``. Date filters use the article's publication date; ``--topic`` keeps the
 chunks close to the topic (embedding similarity or shared words).
 """
 
@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.ingest.clean import is_boilerplate
 from qa.models import Citation, StoredChunk
-from qa.text.citations import citation_for, content_terms
-from qa.text.dates import day_ord, parse_range
+from qa.retrieval.filters import Filters
+from qa.text.boilerplate import is_boilerplate
+from qa.text.citations import citation_for
+from qa.text.dates import parse_range
 from qa.text.spans import Span, fold_ws, sentence_spans
+from qa.text.terms import content_terms
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -58,17 +60,6 @@ class Article:
 
     def on_topic(self, sentence: Sentence) -> bool:
         return self.relevant is None or sentence.chunk.chunk_id in self.relevant
-
-
-def date_where(since: date | None, until: date | None) -> dict | None:
-    parts = []
-    if since:
-        parts.append({"date_ord": {"$gte": day_ord(since)}})
-    if until:
-        parts.append({"date_ord": {"$lte": day_ord(until)}})
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
 def rebuild(chunks: list[StoredChunk]) -> str:
@@ -135,7 +126,7 @@ def load_articles(
 
     since, until = parse_range(since, until)
     store = store or open_store(settings)
-    where = date_where(since, until)
+    where = Filters.between(since, until).where()
     by_doc: dict[str, list[StoredChunk]] = {}
     for chunk in store.all_chunks(where=where):
         by_doc.setdefault(chunk.doc_id, []).append(chunk)
@@ -156,7 +147,7 @@ def load_articles(
 def _apply_topic(settings: Settings, store: ChunkStore, articles: list[Article], topic: str, where: dict | None) -> list[Article]:
     """Chunks about ``topic``: every chunk sharing most of its content words, plus those whose
     embedding is close to it (relative to the best match, so the bar adapts to the corpus)."""
-    from qa.storage.embed import get_embedder
+    from qa.storage.embedders import get_embedder
 
     wanted = content_terms(topic)
     vec = get_embedder(settings).embed_query(topic)

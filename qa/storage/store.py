@@ -1,22 +1,26 @@
-"""The one module that talks to chromadb: client from settings, collection checks, chunk records.
+"""Chunk records of one index: ChunkStore over a Chroma collection, and ``open_store``.
 
-``path`` -> embedded ``PersistentClient``; ``QA_CHROMA_URL`` -> ``HttpClient``. Embeddings are
-always computed by the project's embedder and passed in: Chroma's default embedding function
-(which downloads a model) is never used.
+One collection per embedding model and chunking (``Settings.collection_name``); it records the
+model and chunking it was built with, so an index is never read with incomparable vectors.
+chromadb itself is reached only through ``qa.storage.chroma``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
-from qa.errors import EmbeddingMismatchError, IndexMissingError, InputError, StoreUnavailableError
+from qa.errors import EmbeddingMismatchError, IndexMissingError
 from qa.models import Chunk, Document, SourceInfo, StoredChunk
+from qa.storage.chroma import (
+    close_client,
+    collection_names,
+    connect,
+    create_collection,
+    get_collection,
+    max_batch_size,
+    where_location,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,123 +31,13 @@ SCHEMA_VERSION = 1
 _PAGE = 5000
 
 
-def _client(settings: Settings, create: bool):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.index.chroma_url:
-        host, port, ssl = parse_chroma_url(settings.index.chroma_url)
-        try:
-            _probe(host, port, ssl)  # chromadb's own first requests would wait forever on a hung server
-            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
-            _set_http_timeout(client)
-            client.heartbeat()
-        except Exception as exc:  # chromadb raises several types for a dead server
-            raise StoreUnavailableError(
-                f"cannot reach the Chroma server at {settings.index.chroma_url}: {_first_line(exc)}"
-            ) from None
-        return _Guarded(client, settings.index.chroma_url)
-    path = Path(settings.index.index_dir)
-    if not create and not (path / "chroma.sqlite3").exists():
-        raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
-    if path.exists() and not path.is_dir():
-        raise InputError(f"index path {path} is a file, not a folder")
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-
-
-def parse_chroma_url(value: str) -> tuple[str, int, bool]:
-    """(host, port, ssl) of ``http[s]://host[:port]``; raises ``InputError`` on anything else."""
-    url = urlparse(value.strip())
-    try:
-        port = url.port
-    except ValueError:
-        port = -1
-    if url.scheme not in ("http", "https") or not url.hostname or port == -1 or url.path not in ("", "/"):
-        raise InputError(f"invalid Chroma URL {value!r}: expected http://host:port")
-    return url.hostname, port or (443 if url.scheme == "https" else 8000), url.scheme == "https"
-
-
-# chromadb's HTTP client waits forever by default; a hung server should fail, not hang qa.
-HTTP_CONNECT_TIMEOUT = 10.0
-HTTP_READ_TIMEOUT = 300.0
-
-
-def _probe(host: str, port: int, ssl: bool) -> None:
-    """One heartbeat with a timeout; raises on no answer or a non-Chroma answer."""
-    import httpx
-
-    url = f"{'https' if ssl else 'http'}://{host}:{port}/api/v2/heartbeat"
-    resp = httpx.get(url, timeout=httpx.Timeout(HTTP_CONNECT_TIMEOUT))
-    if resp.status_code != 200 or "heartbeat" not in resp.text:
-        raise ConnectionError(f"HTTP {resp.status_code} from {url}: not a Chroma 1.x server")
-
-
-def _set_http_timeout(client) -> None:
-    try:
-        import httpx
-
-        client._server._session.timeout = httpx.Timeout(HTTP_READ_TIMEOUT, connect=HTTP_CONNECT_TIMEOUT)
-    except AttributeError:  # another chromadb layout: keep its default
-        pass
-
-
-def _connection_error(exc: BaseException) -> bool:
-    import httpx
-
-    if isinstance(exc, httpx.TransportError | ConnectionError | TimeoutError):
-        return True
-    return "could not connect to a chroma server" in str(exc).lower()
-
-
-class _Guarded:
-    """A chromadb HTTP client or collection whose connection failures become one-line
-    ``StoreUnavailableError``s. Whatever was written before the failure stays consistent: each
-    document's chunks go in one upsert, and old versions are deleted only after new ones are in."""
-
-    def __init__(self, target, url: str) -> None:
-        self._target = target
-        self._url = url
-
-    def __getattr__(self, name: str):
-        attr = getattr(self._target, name)
-        if not callable(attr):
-            return attr
-
-        def call(*args, **kwargs):
-            try:
-                result = attr(*args, **kwargs)
-            except Exception as exc:
-                if _connection_error(exc):
-                    raise StoreUnavailableError(
-                        f"lost the Chroma server at {self._url} ({type(exc).__name__}: {_first_line(exc)}); "
-                        "run the command again when it is back (ingest resumes where it stopped)"
-                    ) from None
-                raise
-            if hasattr(result, "upsert") and hasattr(result, "query"):  # a Collection
-                return _Guarded(result, self._url)
-            return result
-
-        return call
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
-
-
-def where_location(settings: Settings) -> str:
-    return settings.index.chroma_url or str(settings.index.index_dir)
-
-
 class ChunkStore:
     """Chunks of one index (one Chroma collection named after the embedding model and chunking)."""
 
     def __init__(self, settings: Settings, model_name: str, *, create: bool = False) -> None:
         self.settings = settings
         self.model_name = model_name
-        self.client = _client(settings, create)
+        self.client = connect(settings, create)
         self.name = settings.collection_name
         self._batch_limit: int | None = None
         try:
@@ -154,9 +48,7 @@ class ChunkStore:
 
     def close(self) -> None:
         """Release server mode's HTTP connections (embedded mode holds none)."""
-        session = getattr(getattr(getattr(self.client, "_target", None), "_server", None), "_session", None)
-        if session is not None:
-            session.close()
+        close_client(self.client)
 
     # ------------------------------------------------------------------ opening
     def _expected_metadata(self) -> dict[str, Any]:
@@ -170,15 +62,15 @@ class ChunkStore:
         }
 
     def _open(self, create: bool):
-        existing = {c.name if hasattr(c, "name") else str(c) for c in self.client.list_collections()}
+        existing = collection_names(self.client)
         if self.name in existing:
-            collection = self.client.get_collection(self.name, embedding_function=None)
+            collection = get_collection(self.client, self.name)
             self._check_model(collection.metadata or {})
             return collection
         if not create:
             ours = sorted(n for n in existing if n.startswith(self.settings.index.collection_prefix + "-"))
             if ours:
-                other = self.client.get_collection(ours[0], embedding_function=None).metadata or {}
+                other = get_collection(self.client, ours[0]).metadata or {}
                 raise EmbeddingMismatchError(
                     f"the index at {where_location(self.settings)} was built with embedding model "
                     f"{other.get('embedding_model')!r} and chunks {other.get('chunk_size')}/"
@@ -189,12 +81,7 @@ class ChunkStore:
             raise IndexMissingError(
                 f"the index at {where_location(self.settings)} is empty: run 'qa ingest PATH' first"
             )
-        return self.client.create_collection(
-            self.name,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata=self._expected_metadata(),
-        )
+        return create_collection(self.client, self.name, self._expected_metadata())
 
     def _check_model(self, metadata: dict) -> None:
         recorded = metadata.get("embedding_model")
@@ -210,13 +97,33 @@ class ChunkStore:
 
     @property
     def revision(self) -> int:
-        """Bumped by every write, so caches built from the chunks (BM25) know when they are stale."""
+        """Bumped before every write, so caches built from the chunks (BM25) know when they are
+        stale. This is the collection object's snapshot, taken when the store was opened."""
         return int((self.collection.metadata or {}).get("revision", 0))
 
+    def current_state(self) -> tuple[int, int]:
+        """(revision, count) read from the index now, not from the collection object's snapshot,
+        so a long-lived store sees another process's writes. The revision is read first: see
+        ``bump_revision`` for why the pair then names one content of the index."""
+        try:
+            revision = int(self._metadata_now().get("revision", 0))
+        except Exception:  # noqa: BLE001 - fall back to the snapshot
+            revision = self.revision
+        return revision, self.count()
+
     def bump_revision(self) -> None:
-        meta = dict(self.collection.metadata or {})
+        """Move the index to a new revision. Every write call (one upsert, one delete) does this
+        first, so each revision sees at most one write, and that write changes the count (new ids
+        in, existing ids out; rewriting an id rewrites the same content, ids being content hashes).
+        So (revision, count) names one content of the index, and a process killed anywhere leaves
+        a state no cache was built for: nothing has to be repaired by the next run."""
+        meta = self._metadata_now()
         meta["revision"] = int(meta.get("revision", 0)) + 1
         self.collection.modify(metadata=meta)
+
+    def _metadata_now(self) -> dict[str, Any]:
+        """The collection's metadata as stored now (another machine may have written since)."""
+        return dict(get_collection(self.client, self.name).metadata or {})
 
     def iter_records(self, *, documents: bool = False, where: dict | None = None) -> Iterator[tuple[str, dict, str | None]]:
         """(id, metadata, text) of every chunk, page by page."""
@@ -270,13 +177,6 @@ class ChunkStore:
             out.append(chunk)
         return out
 
-    def key_state(self) -> dict[str, dict[str, int]]:
-        """source_key -> {doc_id: chunks present}, and the expected chunk count per doc_id."""
-        state: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for _id, meta, _ in self.iter_records():
-            state[meta["source_key"]][meta["doc_id"]] += 1
-        return state
-
     def doc_index(self) -> dict[str, tuple[str, int, int]]:
         """doc_id -> (source_key, chunks present, chunks expected)."""
         found: dict[str, list] = {}
@@ -304,10 +204,6 @@ class ChunkStore:
         return sorted(docs.values(), key=lambda s: (s.source, s.doc_id))
 
     # ------------------------------------------------------------------ writing
-    def write_document(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
-        """All chunks of one document in one upsert, so a crash leaves it whole or detectably partial."""
-        self.write_documents([(doc, chunks, embeddings)])
-
     def write_documents(self, items: list[tuple[Document, list[Chunk], np.ndarray]]) -> None:
         """Several documents in as few upserts as Chroma's batch limit allows (each call costs
         tens of milliseconds whatever its size); a document is never split across two calls
@@ -327,6 +223,7 @@ class ChunkStore:
             self._upsert(batch)
 
     def _upsert(self, batch: list[tuple[Document, Chunk, list[float], int]]) -> None:
+        self.bump_revision()
         self.collection.upsert(
             ids=[c.chunk_id for _d, c, _r, _n in batch],
             embeddings=[r for _d, _c, r, _n in batch],
@@ -336,15 +233,13 @@ class ChunkStore:
 
     def _max_batch(self) -> int:
         if self._batch_limit is None:
-            try:
-                self._batch_limit = max(1, int(self.client.get_max_batch_size()))
-            except Exception:  # noqa: BLE001 - older servers: a safe default
-                self._batch_limit = 1000
+            self._batch_limit = max_batch_size(self.client)
         return self._batch_limit
 
     def delete_ids(self, ids: Iterable[str]) -> int:
         ids = list(ids)
         for start in range(0, len(ids), _PAGE):
+            self.bump_revision()
             self.collection.delete(ids=ids[start : start + _PAGE])
         return len(ids)
 
@@ -390,48 +285,8 @@ def to_stored(chunk_id: str, meta: dict, text: str) -> StoredChunk:
     )
 
 
-def lock_path(settings: Settings) -> Path:
-    """Where the writers' lock lives: beside the embedded index, or per server in the cache."""
-    if settings.index.chroma_url:
-        host, port, ssl = parse_chroma_url(settings.index.chroma_url)
-        key = f"{'https' if ssl else 'http'}://{host.lower()}:{port}|{settings.collection_name}"
-        digest = hashlib.sha256(key.encode()).hexdigest()[:12]
-        return Path(settings.index.cache_dir) / "locks" / f"chroma-{digest}.lock"
-    return Path(settings.index.index_dir) / ".qa-write.lock"
-
-
-@contextmanager
-def write_lock(settings: Settings, on_wait=None):
-    """Serialise writers (ingest, remove) on one index; readers are not blocked.
-
-    Server mode takes a local file lock keyed by the server and collection, which serialises the
-    writers of one machine. There is deliberately no lock record inside the server: Chroma has
-    no atomic create-if-absent or compare-and-swap, so such a record could not exclude a second
-    writer and would only add stale locks after a crash. Writers on different machines stay
-    safe because every write is idempotent and content-addressed (chunk ids derive from the
-    article's content hash, one upsert per group of whole documents, old versions deleted only
-    after the new ones are in); the worst a race leaves is an extra old version of an article
-    that two machines re-ingested at once, which the next ingest of that source removes.
-    """
-    from filelock import FileLock, Timeout
-
-    path = lock_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if on_wait is not None:
-            on_wait(path)
-        lock.acquire()
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 def open_store(settings: Settings) -> ChunkStore:
     """Open the existing index for reading; fails clearly when missing or built with another model."""
-    from qa.storage.embed import model_name_for
+    from qa.storage.embedders import model_name_for
 
     return ChunkStore(settings, model_name_for(settings), create=False)

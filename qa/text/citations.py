@@ -10,19 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from qa.models import Citation, StoredChunk
-from qa.text.spans import Span, fold_ws, sentence_spans, terms
+from qa.text.spans import Span, fold_ws, sentence_spans
+from qa.text.terms import content_terms
 
 MARKER_RE = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-
-_STOP = frozenset(
-    "a an the of to in on at for and or but is are was were be been by with as from that this it its "
-    "their his her they he she we you i not no will would has have had do does did which who what when "
-    "where how why than then there these those into about after before over under said says".split()
-)
-
-
-def content_terms(text: str) -> set[str]:
-    return {t for t in terms(text) if t not in _STOP}
 
 
 @dataclass
@@ -132,14 +123,3 @@ def _claims_by_marker(text: str) -> dict[int, str]:
         out[m.start()] = claim
     return out
 
-
-def uncited_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` that carry no marker (bulleted or not); headings are ignored."""
-    out = []
-    for span in sentence_spans(text):
-        s = span.text.strip()
-        if not s or s.startswith("#") or not re.search(r"[A-Za-z]", s):
-            continue
-        if not MARKER_RE.search(s):
-            out.append(s)
-    return out

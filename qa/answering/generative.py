@@ -1,0 +1,139 @@
+"""The LLM answerer: the retrieved chunks become numbered sources inside ``<source>`` delimiters
+in the ``answer`` prompt; the reply's ``[n]`` markers are checked by
+:func:`qa.text.citations.cite` (unknown ones dropped and reported), every citation gets a
+verbatim quote from its chunk, sentences without a valid citation are dropped, and a reply with
+no valid citation at all is treated as an abstention (never shown as an answer). The model says
+it cannot answer with ``SENTINEL``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from qa.answering.answer import NOT_FOUND, SENTINEL, Answer
+from qa.models import Citation, StoredChunk
+from qa.text.citations import MARKER_RE, cite, strip_markers
+from qa.text.spans import fold_ws, sentence_spans
+
+if TYPE_CHECKING:
+    from qa.llm.chat import ChatLLM
+    from qa.retrieval.hybrid import Retrieval
+
+_DELIM_RE = re.compile(r"<\s*/?\s*source\b", re.IGNORECASE)
+
+
+def _safe(text: str) -> str:
+    """Article text cannot close or open a source block ("</source>" is defused)."""
+    return _DELIM_RE.sub(lambda m: m.group(0).replace("<", "‹"), text)
+
+
+def _attr(text: str) -> str:
+    return _safe(text).replace('"', "'").replace("\n", " ")
+
+
+def format_sources(chunks: list[StoredChunk]) -> str:
+    """The numbered sources block of the prompt: each chunk between <source> delimiters."""
+    blocks = []
+    for n, chunk in enumerate(chunks, start=1):
+        date = f' date="{chunk.date}"' if chunk.date else ""
+        blocks.append(
+            f'<source id="{n}" file="{_attr(chunk.source)}" title="{_attr(chunk.title)}"{date}>\n'
+            f"{_safe(chunk.text.strip())}\n</source>"
+        )
+    return "\n\n".join(blocks)
+
+
+def _is_sentinel(text: str) -> bool:
+    core = re.sub(r"[^A-Z_]", "", strip_markers(text).upper())
+    return core == SENTINEL or text.strip().upper().startswith(SENTINEL)
+
+
+def llm_answer(
+    question: str,
+    retrieval: Retrieval,
+    llm: ChatLLM,
+    on_token: Callable[[str], None] | None,
+    on_restart: Callable[[], None] | None,
+) -> Answer:
+    """The model's cited answer to ``question`` from the retrieved chunks, or an abstention."""
+    from qa.llm.prompts import get_prompt
+
+    prompt = get_prompt("answer")
+    variables = {"question": question, "sources": format_sources(retrieval.chunks), "sentinel": SENTINEL}
+    if on_restart is not None:
+        raw = llm.complete(prompt, variables, on_token=on_token, on_restart=on_restart)
+    else:
+        raw = llm.complete(prompt, variables, on_token=on_token)
+    model = getattr(llm, "model", None)
+    chunks = retrieval.chunks
+
+    def abstain(reason: str, warnings: list[str] | None = None) -> Answer:
+        return Answer(question, NOT_FOUND, True, "llm", [], chunks, reason=reason, warnings=warnings or [], model=model)
+
+    if not raw.strip():
+        return abstain("the model returned an empty answer")
+    if _is_sentinel(raw):
+        return abstain("the model found no answer in the retrieved passages")
+    warnings: list[str] = []
+    if SENTINEL in raw:
+        raw = raw.replace(SENTINEL, "").strip()
+        warnings.append("the model marked part of the question as not covered by the sources")
+    cited = cite(raw, chunks)
+    if cited.unknown:
+        warnings.append(
+            "dropped citation(s) to nonexistent source(s): "
+            + ", ".join(f"[{n}]" for n in cited.unknown)
+            + f" (only [1]-[{len(chunks)}] were given)"
+        )
+    if not cited.citations:
+        warnings.append("unsupported model answer withheld (no valid citation): " + _clip(strip_markers(raw)))
+        return abstain("the model's answer cited none of the retrieved sources", warnings)
+    text, dropped = _drop_uncited(cited.text)
+    if dropped:
+        warnings.append(f"dropped {len(dropped)} uncited sentence(s): " + " | ".join(_clip(s) for s in dropped))
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+    citations = [c for c in cited.citations if c.id in used]
+    text, citations = _renumber(text, citations)
+    return Answer(question, text, False, "llm", citations, chunks, warnings=warnings, model=model)
+
+
+def _clip(text: str, n: int = 160) -> str:
+    text = fold_ws(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _drop_uncited(text: str) -> tuple[str, list[str]]:
+    """Remove sentences that carry no [n] (a marker that opens the next sentence counts for the
+    one before it). Headings and bullets keep their own text."""
+    spans = sentence_spans(text)
+    kept: list[str] = []
+    dropped: list[str] = []
+    for i, span in enumerate(spans):
+        s = span.text
+        if not re.search(r"[A-Za-z0-9]", strip_markers(s)):
+            if MARKER_RE.search(s) and kept:  # a bare "[1]" after the sentence it supports
+                kept[-1] = kept[-1] + " " + s.strip()
+            continue
+        nxt = spans[i + 1].text if i + 1 < len(spans) else ""
+        if MARKER_RE.search(s) or (MARKER_RE.match(nxt.strip()) and not strip_markers(nxt)):
+            kept.append(s)
+        else:
+            dropped.append(s)
+    return " ".join(kept).strip(), dropped
+
+
+def _renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    """Markers 1..m in order of first use after sentences were dropped."""
+    order: dict[int, int] = {}
+    for n in (int(x) for x in re.findall(r"\[(\d+)\]", text)):
+        order.setdefault(n, len(order) + 1)
+    if all(k == v for k, v in order.items()):
+        return text, citations
+    text = re.sub(r"\[(\d+)\]", lambda m: f"[{order[int(m.group(1))]}]", text)
+    renumbered = []
+    for c in citations:
+        c.id = order[c.id]
+        renumbered.append(c)
+    return text, sorted(renumbered, key=lambda c: c.id)

@@ -1,0 +1,44 @@
+"""A briefing as Markdown: key points, the sections, the timeline, the events table and the
+numbered sources with their quotes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qa.brief.sections import SECTIONS, event_when, timeline
+from qa.text.numbering import format_markers
+
+if TYPE_CHECKING:
+    from qa.brief.compose import Briefing
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(b: Briefing) -> str:
+    lines = [f"# {b.title}", "", f"_{b.label}_", ""]
+    lines += ["## Key points", ""]
+    lines += [f"- {p}" for p in b.key_points] or ["- No key points: the articles describe no exercise, alliance or deployment."]
+    for heading in SECTIONS:
+        bullets = b.sections.get(heading) or []
+        if bullets:
+            lines += ["", f"## {heading}", ""]
+            lines += [f"- {x}" for x in bullets]
+    rows = timeline(b.events)
+    if rows:
+        lines += ["", "## Timeline", ""]
+        lines += [f"- **{when}**: {what} {format_markers(ids)}" for when, what, ids in rows]
+    if b.events:
+        lines += ["", "## Events", "", "| Kind | Name | Participants | Where | When | Type | Sources |", "|---|---|---|---|---|---|---|"]
+        for ev in b.events:
+            where = ", ".join(x for x in (ev.location, ev.host) if x and (x != ev.location or x != ev.host))
+            refs = format_markers(c.id for c in ev.citations[:4])
+            lines.append(
+                f"| {ev.kind} | {_cell(ev.name)} | {_cell(', '.join(ev.participants))} | {_cell(where)} | "
+                f"{_cell(event_when(ev))} | {ev.type} ({ev.cameo}) | {refs} |"
+            )
+    lines += ["", "## Sources", ""]
+    for c in b.citations:
+        lines.append(f"{c.id}. **{c.title}**: `{c.source}`: “{c.quote}”")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,58 @@
+"""The parts of a briefing: its section headings (and which one a quoted sentence goes under),
+and the dated timeline built from the event records."""
+
+from __future__ import annotations
+
+import re
+
+from qa.events.cues import MILITARY_RE, exercise_cue
+from qa.events.record import Event
+
+SECTIONS = ("Exercises", "Alliances and alignments", "Deployments", "Background")
+
+# A sentence typical of each heading: quoted sentences with no cue word go under the closest.
+PROTOTYPES = {
+    "Exercises": "Troops from several countries will hold joint military exercises and drills near the border.",
+    "Alliances and alignments": "The country joined the alliance and signed a security agreement with its partners.",
+    "Deployments": "The army deployed troops, missiles and warships to the region.",
+}
+_DEPLOYMENT_CUE = re.compile(r"\b(deploy\w*|station\w*|dispatch\w*|sen[dt] (?:troops|soldiers|forces|warships|jets))\b", re.I)
+ALIGNMENT_CUE = re.compile(
+    r"\b(join\w*|admitted|accession|member\w*|alliance|allies|ally|pact|treaty|agreement|partnership|friend\w*|ties|cooperation|closer)\b",
+    re.I,
+)
+
+
+def section_of(text: str, sims: dict[str, float]) -> str:
+    """The heading for a quoted sentence: by its cue words, else by its similarity to each
+    heading's prototype (``sims``), else Background."""
+    if exercise_cue(text):
+        return "Exercises"
+    if _DEPLOYMENT_CUE.search(text) and MILITARY_RE.search(text):
+        return "Deployments"
+    if ALIGNMENT_CUE.search(text):
+        return "Alliances and alignments"
+    best = max(sims, key=sims.get)
+    return best if sims[best] >= 0.45 else "Background"
+
+
+def event_when(ev: Event) -> str:
+    """The record's dates for a reader: "start – end", else the start or the dates as written."""
+    if ev.start and ev.end and ev.start != ev.end:
+        return f"{ev.start} – {ev.end}"
+    return ev.start or ev.dates_text or ""
+
+
+def timeline(events: list[Event]) -> list[tuple[str, str, list[int]]]:
+    """(date, what, citation ids) for events with dates, ISO dates first in order."""
+    rows = []
+    for ev in events:
+        when = event_when(ev)
+        if not when:
+            continue
+        what = ev.name if ev.kind != "exercise" or not ev.named else f"{ev.name} exercise"
+        # Records without an ISO date go after the dated ones, by their earliest month.
+        order = ev.sort_date if ev.sort_date != "9999" else f"9998-{min(ev.months or {13}):02d}"
+        rows.append((when, what, [c.id for c in ev.citations[:3]], order))
+    rows.sort(key=lambda r: (r[3], r[0]))
+    return [(a, b, c) for a, b, c, _ in rows]

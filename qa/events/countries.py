@@ -1,0 +1,146 @@
+"""Countries named in text: names and aliases, demonyms and capitals (as metonyms).
+
+No hand lists of countries: names, aliases and ISO codes come from ``country_converter``;
+demonyms ("Chinese"), capitals ("Beijing", used as metonyms) and alternative spellings come
+from ``countryinfo``. Both are imported lazily (country_converter imports pandas).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+_NOT_FOUND = "\x00not-found"
+
+# Words that end a capitalised place name that is a geographic feature, not a country
+# ("South China Sea", "Bug River"), so the country inside it is not a country mention.
+GEO_FEATURES = frozenset(
+    "sea seas ocean river strait straits gulf bay peninsula island islands mountains mountain border "
+    "coast airspace region province city base desert lake canal channel valley plain plains "
+    "district oblast krai county state square range corridor airport port harbour harbor".split()
+)
+# Heads of organisation names ("Shanghai Cooperation Organisation", "European Union").
+ORG_HEADS = frozenset(
+    "organisation organization alliance treaty pact union council community bloc partnership "
+    "forum nations league association coalition".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    """A ``CountryConverter``; works around country_converter 1.3 reading empty ISO2 cells as NaN
+    under pandas 3 (its regex compile then fails)."""
+    import logging
+
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    try:
+        return coco.CountryConverter()
+    except TypeError:
+        import pandas as pd
+        from country_converter.country_converter import COUNTRY_DATA_FILE
+        from pandas.io.parsers.readers import STR_NA_VALUES
+
+        df = pd.read_csv(
+            COUNTRY_DATA_FILE, sep="\t", encoding="utf-8", na_values=STR_NA_VALUES - {"NA"}, keep_default_na=False
+        )
+        df["ISO2"] = df["ISO2"].fillna("^$")  # matches nothing we ever pass
+        for col in ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete", "GEOnumeric"):
+            if col in df.columns:
+                df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        df = df[df["obsolete"].isna()] if "obsolete" in df.columns else df
+        return coco.CountryConverter(country_data=df.reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class _Info:
+    demonyms: dict[str, str]  # lower demonym -> country name (most populous holder)
+    capitals: dict[str, str]  # lower capital -> country name
+    spellings: dict[str, str]  # lower name / alternative spelling -> country name
+    names: frozenset[str]  # lower official and alternative names, for exact multi-word matches
+
+
+@lru_cache(maxsize=1)
+def _countryinfo() -> _Info:
+    try:
+        from countryinfo._cache import load_countries
+    except ImportError:  # pragma: no cover - a declared dependency
+        return _Info({}, {}, {}, frozenset())
+    demonyms: dict[str, tuple[int, str]] = {}
+    capitals: dict[str, tuple[int, str]] = {}
+    spellings: dict[str, str] = {}
+    for info in load_countries()["countries"].values():
+        name = info.get("name") or ""
+        pop = int(info.get("population") or 0)
+        if not name or not info.get("ISO", {}).get("alpha2"):
+            continue
+        for key, table in ((info.get("demonym"), demonyms), (info.get("capital"), capitals)):
+            if isinstance(key, str) and key.strip():
+                k = key.strip().lower()
+                if k not in table or table[k][0] < pop:
+                    table[k] = (pop, name)
+        spellings[name.lower()] = name
+        for alt in info.get("altSpellings") or []:
+            if isinstance(alt, str) and len(alt) > 3:  # codes go through country_converter
+                spellings.setdefault(alt.lower(), name)
+    return _Info(
+        {k: v[1] for k, v in demonyms.items()},
+        {k: v[1] for k, v in capitals.items()},
+        spellings,
+        frozenset(spellings),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _cc_short(text: str) -> str | None:
+    out = _converter().convert(text, src="regex", to="name_short", not_found=_NOT_FOUND)
+    if isinstance(out, list):
+        out = out[0] if out else _NOT_FOUND
+    return None if out == _NOT_FOUND or not isinstance(out, str) else out
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    name: str  # normalised short name ("United States")
+    kind: str  # "name" | "demonym" | "capital"
+
+
+@lru_cache(maxsize=8192)
+def resolve_country(text: str) -> CountryMatch | None:
+    """The country that ``text`` names: "US", "U.S.", "America" -> United States; "Chinese" ->
+    China (kind "demonym"); "Beijing" -> China (kind "capital", a metonym). None otherwise."""
+    t = text.strip().strip(".,;:’'\"“”()")
+    if t.lower().startswith("the "):
+        t = t[4:]
+    if len(t) < 2 or not t[0].isupper():
+        return None
+    words = t.split()
+    if words[-1].lower() in GEO_FEATURES or words[-1].lower() in ORG_HEADS:
+        return None
+    info = _countryinfo()
+    low = t.lower()
+    if low in info.demonyms and low not in info.spellings:
+        short = _cc_short(info.demonyms[low])
+        return CountryMatch(short or info.demonyms[low], "demonym")
+    if low in info.capitals and low not in info.spellings:
+        short = _cc_short(info.capitals[low])
+        return CountryMatch(short or info.capitals[low], "capital")
+    if len(words) > 1:
+        # A multi-word match must be a whole name ("South Korea"), never a longer phrase
+        # that merely contains one ("South China Sea", "China Daily").
+        if low in info.spellings:
+            return CountryMatch(_cc_short(info.spellings[low]) or info.spellings[low], "name")
+        short = _cc_short(t)
+        return CountryMatch(short, "name") if short and short.lower() == low else None
+    short = _cc_short(t)
+    if short:
+        return CountryMatch(short, "name")
+    if low in info.spellings:
+        return CountryMatch(_cc_short(info.spellings[low]) or info.spellings[low], "name")
+    # "America" is the stem of the demonym "American".
+    for suffix in ("n", "an", "ian"):
+        holder = info.demonyms.get(low + suffix)
+        if holder:
+            return CountryMatch(_cc_short(holder) or holder, "name")
+    return None

@@ -1,0 +1,115 @@
+"""One article's frames become records: frames about the same exercise, alignment or deployment
+are absorbed into one record, following the article as it moves between exercises."""
+
+from __future__ import annotations
+
+from qa.events.frame import Frame
+from qa.events.merge import merge_into, name_key
+from qa.events.record import Event, unique_in_order
+from qa.retrieval.articles import Article
+from qa.text.dates import is_iso
+
+
+def new_event(frame: Frame, art: Article) -> Event:
+    ev = Event(kind=frame.kind, name=frame.name or "")
+    ev.named = frame.kind == "exercise" and bool(frame.name)
+    absorb(ev, frame, art)
+    return ev
+
+
+def absorb(ev: Event, frame: Frame, art: Article) -> None:
+    """Add what ``frame`` says to ``ev``: new parties and places, fields still missing, the
+    sentence as evidence."""
+    ev.participants = unique_in_order([*ev.participants, *frame.participants])
+    ev.places = unique_in_order([*ev.places, *frame.places])
+    if frame.hosts and not ev.host:
+        ev.host = frame.hosts[0]
+    if frame.location_text and not ev.location:
+        ev.location = frame.location_text
+    if not ev.start and frame.start or is_iso(frame.start) and not is_iso(ev.start):
+        ev.start, ev.end, ev.dates_text = frame.start, frame.end, frame.dates_text
+    if not ev.dates_text and frame.dates_text:
+        ev.dates_text = frame.dates_text
+    ev.duration = ev.duration or frame.duration
+    ev.months |= frame.months
+    ev.relation = ev.relation or frame.relation
+    if frame.kind == "deployment" and frame.force and " forces in " in ev.name:
+        ev.name = frame.name
+    if frame.kind == "exercise" and frame.name and frame.name_strength and not ev.named:
+        ev.name, ev.named = frame.name, True
+    notes = ev.notes
+    if frame.descriptor:
+        notes.descriptors.append(frame.descriptor)
+    notes.joint = notes.joint or frame.joint
+    notes.located = unique_in_order([*notes.located, *frame.location_countries])
+    notes.relation_kind = frame.relation_kind or notes.relation_kind
+    notes.joins = notes.joins or frame.joins
+    if frame.sentence not in ev.evidence:
+        ev.evidence.append(frame.sentence)
+    if art not in ev.articles:
+        ev.articles.append(art)
+
+
+def compatible_dates(a: set[int], b: set[int]) -> bool:
+    """Months that could be the same exercise: either unknown, or at least one in common."""
+    return not a or not b or bool(a & b)
+
+
+def group_article(frames: list[Frame], art: Article) -> list[Event]:
+    """The records of one article from its frames, in reading order."""
+    events: list[Event] = []
+    current: Event | None = None
+    for f in frames:
+        if f.kind != "exercise":
+            same = next(
+                (
+                    e
+                    for e in events
+                    if e.kind == f.kind
+                    and set(e.participants) == set(f.participants)
+                    and (f.kind != "deployment" or (e.host or e.location) == ((f.hosts or [None])[0] or f.location_text))
+                ),
+                None,
+            )
+            if same is None:
+                events.append(new_event(f, art))
+            else:
+                absorb(same, f, art)
+            continue
+        if f.name and f.name_strength:
+            target = next((e for e in events if e.kind == "exercise" and e.named and name_key(e.name) == name_key(f.name)), None)
+            if target is None and current is not None and not current.named and compatible_dates(current.months, f.months):
+                target = current
+            if target is None:
+                target = new_event(f, art)
+                events.append(target)
+            else:
+                absorb(target, f, art)
+            current = target
+            continue
+        main = next((e for e in events if e.kind == "exercise" and e.named), None) or next(
+            (e for e in events if e.kind == "exercise"), None
+        )
+        if current is None or not compatible_dates(current.months, f.months):
+            # another exercise: one at another time of year than the one being described
+            target = next((e for e in events if e.kind == "exercise" and f.months and e.months & f.months), None)
+            if target is None:
+                target = new_event(f, art)
+                target.notes.digression = current is not None
+                events.append(target)
+            else:
+                absorb(target, f, art)
+            current = target
+        elif current.notes.digression and not f.months and main is not None and main is not current:
+            absorb(main, f, art)  # back from an aside about another exercise
+            current = main
+        else:
+            absorb(current, f, art)
+    # An unnamed exercise described before its name is given is the named one.
+    named = [e for e in events if e.kind == "exercise" and e.named]
+    for e in [e for e in events if e.kind == "exercise" and not e.named]:
+        match = [n for n in named if compatible_dates(n.months, e.months)]
+        if len(match) == 1 and (not e.months or e.months & match[0].months):
+            merge_into(match[0], e)
+            events.remove(e)
+    return events

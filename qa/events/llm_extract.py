@@ -1,0 +1,122 @@
+"""Event records from an LLM: one structured-output call per article (a pydantic schema through
+LangChain's ``with_structured_output``) over numbered sentences. The model cites sentence numbers
+and the quotes are taken from those sentences, never from the model; a record it cannot ground
+in a sentence is dropped. Records about the same event are then merged across articles."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qa.events.countries import resolve_country
+from qa.events.merge import merge_events
+from qa.events.record import Event, unique_in_order
+from qa.events.summary import summarise
+from qa.retrieval.articles import Article
+from qa.text.dates import is_iso, parse_day
+from qa.text.tokens import pack
+
+if TYPE_CHECKING:
+    from qa.config import Settings
+    from qa.llm.chat import ChatLLM
+
+# Tokens a sentence costs in the prompt beyond its text: its "[n] " number and the newline.
+_SENTENCE_OVERHEAD = 4
+
+
+def _llm_schema():
+    from typing import Literal
+
+    from pydantic import BaseModel, Field
+
+    class EventRecord(BaseModel):
+        """One exercise, alliance/alignment or deployment described in the article."""
+
+        kind: Literal["exercise", "alliance", "deployment"]
+        name: str = Field(description="Proper name (e.g. 'Vostok'), or a short descriptive name when it has none")
+        participants: list[str] = Field(default_factory=list, description="Countries or organisations taking part (alliances: the parties)")
+        host: str | None = Field(default=None, description="Host country")
+        location: str | None = Field(default=None, description="Place names as written in the article")
+        start: str | None = Field(default=None, description="YYYY-MM-DD if the year is known, else as written")
+        end: str | None = Field(default=None, description="YYYY-MM-DD if the year is known, else as written")
+        relation: str | None = Field(default=None, description="Alliances: how the parties relate, as written")
+        summary: str = Field(description="One sentence")
+        evidence: list[int] = Field(description="Numbers of the sentences that support this record")
+
+    class ArticleEvents(BaseModel):
+        """Every exercise, alliance/alignment and deployment in the article."""
+
+        events: list[EventRecord] = Field(default_factory=list)
+
+    return ArticleEvents
+
+
+def extract_llm(settings: Settings, articles: list[Article], llm: ChatLLM, *, budget: int = 3000) -> list[Event]:
+    """Map: one structured-output call per article (per window of ``budget`` tokens of a long
+    one); reduce: merge."""
+    from qa.llm.prompts import get_prompt
+
+    prompt = get_prompt("events")  # variables: title, published, sentences
+    schema = _llm_schema()
+    events: list[Event] = []
+    for art in articles:
+        usable = [s for s in art.sentences if art.on_topic(s)]
+        for window in pack(usable, budget, text=lambda s: s.text, overhead=_SENTENCE_OVERHEAD):
+            numbered = "\n".join(f"[{i}] {s.text}" for i, s in enumerate(window, start=1))
+            result = llm.structured(
+                prompt,
+                {"title": art.title, "published": art.date or "unknown", "sentences": numbered},
+                schema,
+            )
+            for rec in result.events:
+                evidence = [window[n - 1] for n in unique_in_order(rec.evidence) if isinstance(n, int) and 1 <= n <= len(window)]
+                if not evidence:
+                    continue  # a record the model could not ground in a sentence is dropped
+                events.append(_record(rec, art, evidence))
+    events = merge_events(events)
+    for ev in events:
+        ev.set_type(relation_default="cooperate")
+        if not ev.summary:
+            ev.summary = summarise(ev)
+    return events
+
+
+def _record(rec, art: Article, evidence: list) -> Event:
+    """An ``Event`` from the model's record, with parties normalised and dates made ISO when the
+    year can be known."""
+    ev = Event(kind=rec.kind, name=rec.name.strip() or rec.kind)
+    ev.named = rec.kind == "exercise"
+    ev.participants = unique_in_order(_normalise_party(p) for p in rec.participants)
+    ev.host = _normalise_party(rec.host) if rec.host else None
+    ev.location = rec.location
+    ev.places = [rec.location] if rec.location else []
+    ev.start, ev.end = _llm_date(rec.start, art.published), _llm_date(rec.end, art.published)
+    ev.dates_text = " to ".join(x for x in (rec.start, rec.end) if x) or None
+    ev.months = {int(v[5:7]) for v in (ev.start, ev.end) if is_iso(v)}
+    ev.relation = rec.relation
+    ev.summary = rec.summary.strip()
+    if rec.kind == "alliance":
+        agreed = re.search(r"join|admit|member|sign|treaty|pact|accession", f"{rec.relation} {rec.summary}", re.I)
+        ev.notes.relation_kind = "agree" if agreed else "cooperate"
+    ev.evidence = evidence
+    ev.articles = [art]
+    return ev
+
+
+def _normalise_party(value: str | None) -> str:
+    """A country as its short name ("Chinese", "U.S." -> "China", "United States"), anything
+    else as written."""
+    if not value:
+        return ""
+    match = resolve_country(value.strip())
+    return match.name if match else value.strip()
+
+
+def _llm_date(value: str | None, published: date | None) -> str | None:
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if is_iso(value):
+        return value
+    return parse_day(value, published) or value

@@ -1,0 +1,121 @@
+"""Cleaning: boilerplate lines go, sentences stay verbatim; titles, dates and encodings."""
+
+from pathlib import Path
+
+from qa.ingest.clean import (
+    clean_article,
+    clean_text,
+    content_hash,
+    headline,
+    is_boilerplate,
+    normalise_date,
+)
+from qa.ingest.load import decode_bytes, read_file
+from qa.models import RawArticle
+from qa.text.spans import fold_ws, sentence_spans
+from tests.conftest import SEEDS
+
+
+def _doc(path: Path):
+    (raw,) = list(read_file(path))
+    return clean_article(raw)
+
+
+def test_seed_boilerplate_is_removed_and_sentences_kept_verbatim():
+    for path in sorted(SEEDS.glob("*.txt")):
+        doc = _doc(path)
+        original = fold_ws(path.read_text(encoding="utf-8"))
+        for junk in ("Leave a Reply", "Your email address", "Disclaimer", "See also", "Credit:"):
+            assert junk not in doc.text, (path.name, junk)
+        # Every kept sentence is in the original file, whitespace aside.
+        for span in sentence_spans(doc.text):
+            assert fold_ws(span.text) in original, span.text
+        assert doc.removed_lines >= 3
+
+
+def test_seed_titles():
+    titles = {p.name: _doc(p).title for p in SEEDS.glob("*.txt")}
+    assert titles["001_387894d00310cf98.txt"] == "China to participate in joint military exercises in Russia"
+    assert titles["000_52ce17c5f8e0b379.txt"].startswith("Chinese soldiers have landed in Belarus")
+
+
+def test_stray_link_above_headline_is_dropped_not_taken_as_title(tmp_path):
+    text = (
+        "Navy tests new drone over Baltic\n\n"
+        "Japan and Australia begin joint naval drills off Darwin\n\n"
+        "Japan and Australia began joint naval drills off Darwin on Monday, with six ships taking part.\n"
+        "The drills off Darwin will last a week, Japanese and Australian officials said.\n"
+    )
+    raw = RawArticle(source_key="k", path=tmp_path / "a.txt", source="a.txt", text=text)
+    doc = clean_article(raw)
+    assert doc.title == "Japan and Australia begin joint naval drills off Darwin"
+    assert "Navy tests new drone" not in doc.text
+
+
+def test_boilerplate_patterns_are_line_anchored():
+    junk = [
+        "Leave a Reply",
+        "Your email address will not be published.",
+        "Scroll down for video",
+        "See also  Something unrelated here",
+        "Disclaimer: The copyright of this article belongs to the original author.",
+        "Share this article",
+        "Copyright 2024 Some Media Ltd. All rights reserved.",
+        "Troops unload equipment at the base Credit: Ministry of Defence",
+        "Photo: Reuters",
+    ]
+    keep = [
+        "The ministry said copyright rules did not apply to the drills.",
+        "Officials will share details of the exercise next week.",
+        "Credit for the idea went to the defence minister, who proposed the drills in May.",
+    ]
+    assert all(is_boilerplate(x) for x in junk)
+    assert not any(is_boilerplate(x) for x in keep)
+
+
+def test_clean_text_collapses_blank_runs():
+    text, removed = clean_text("A line.\n\n\n\nLeave a Reply\n\nB line.\n")
+    assert text == "A line.\n\nB line."
+    assert removed == 1
+
+
+def test_headline_detection():
+    assert headline("Troops arrive in Brest\n\nBody text here.") == "Troops arrive in Brest"
+    long_para = "One sentence here. Another sentence follows it. " * 3
+    assert headline(long_para) is None
+
+
+def test_decoding_falls_back_to_cp1252():
+    assert decode_bytes("café".encode()) == "café"
+    assert decode_bytes("café".encode("cp1252")) == "café"
+    assert decode_bytes(b"\xef\xbb\xbfhello") == "hello"
+
+
+def test_dates():
+    assert normalise_date("2024-07-08T10:00:00Z") == "2024-07-08"
+    assert normalise_date("8 July 2024") == "2024-07-08"
+    assert normalise_date("2004-2005") is None
+    assert normalise_date("") is None
+
+
+def test_dateline_in_text_gives_date(tmp_path):
+    text = "Drills begin near Narva\nPublished: 12 March 2024\n\nEstonian troops began drills near Narva."
+    doc = clean_article(RawArticle("k", tmp_path / "x.txt", "x.txt", text))
+    assert doc.date == "2024-03-12"
+
+
+def test_dateline_under_the_headline_is_not_taken_for_a_stray_link(tmp_path):
+    text = (
+        "Finland becomes Nato's 31st member\n\nPublished 4 April 2023\n\n"
+        "Finland formally joined Nato on Tuesday, doubling the length of the alliance's border with "
+        "Russia after decades of military non-alignment.\n"
+    )
+    doc = clean_article(RawArticle("k", tmp_path / "f.txt", "f.txt", text))
+    assert doc.title == "Finland becomes Nato's 31st member"
+    assert doc.date == "2023-04-04"
+    assert "Published 4 April 2023" in doc.text
+
+
+def test_content_hash_ignores_whitespace():
+    assert content_hash("a  b\nc") == content_hash("a b c")
+    assert content_hash("a b c") != content_hash("a b d")
