@@ -122,6 +122,24 @@ def _llm_settings(ctx, extractive: bool, model: str | None):
     return _settings(ctx, extractive=True if extractive else None, llm_model=model)
 
 
+def _check_output(path: str | None) -> None:
+    """Refuse an output file that cannot be written before any work is done, not after."""
+    if path is None:
+        return
+    from pathlib import Path
+
+    from qa.errors import InputError
+
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise InputError(f"cannot write {path}: it is a folder")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise InputError(f"cannot write {path}: permission denied")
+
+
 def _write_output(path: str, text: str) -> None:
     from pathlib import Path
 
@@ -166,6 +184,7 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
     from qa import api
     from qa.cli import render
 
+    _check_output(output)
     settings = _llm_settings(ctx, extractive, model)
     briefing = api.brief(settings, topic=topic, since=since, until=until)
     if as_json:
