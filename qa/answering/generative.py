@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from qa.answering.answer import NOT_FOUND, SENTINEL, Answer
 from qa.models import Citation, StoredChunk
 from qa.text.citations import MARKER_RE, cite, strip_markers
+from qa.text.numbering import renumber_markers
 from qa.text.spans import fold_ws, sentence_spans
 
 if TYPE_CHECKING:
@@ -131,9 +132,6 @@ def _renumber(text: str, citations: list[Citation]) -> tuple[str, list[Citation]
         order.setdefault(n, len(order) + 1)
     if all(k == v for k, v in order.items()):
         return text, citations
-    text = re.sub(r"\[(\d+)\]", lambda m: f"[{order[int(m.group(1))]}]", text)
-    renumbered = []
     for c in citations:
         c.id = order[c.id]
-        renumbered.append(c)
-    return text, sorted(renumbered, key=lambda c: c.id)
+    return renumber_markers(text, order), sorted(citations, key=lambda c: c.id)
