@@ -13,7 +13,13 @@ from qa.models import Citation, StoredChunk
 from qa.text.spans import Span, fold_ws, sentence_spans
 from qa.text.terms import content_terms
 
-MARKER_RE = re.compile(r"\s?\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# A marker: ``[3]``, ``[1, 2]``, ``[1; 4]``. A number of more than six digits cites nothing (and a
+# 5,000-digit one would not even convert to int), so it is not a marker.
+MARKER_RE = re.compile(r"\s?\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")
+_SEPARATOR_RE = re.compile(r"\s*[,;]\s*")
+# Spaces before punctuation; the look-behind starts a match only at the start of a run of spaces,
+# so a long run that no punctuation follows is scanned once, not once per space.
+_SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<![ \t])[ \t]++([.,;:!?])")
 
 
 @dataclass
@@ -27,7 +33,11 @@ class CitedText:
 
 def parse_markers(text: str) -> list[int]:
     """Every source number cited in ``text``, in order, repeats included."""
-    return [int(n) for m in MARKER_RE.finditer(text) for n in re.split(r"\s*[,;]\s*", m.group(1))]
+    return [n for m in MARKER_RE.finditer(text) for n in _numbers(m)]
+
+
+def _numbers(marker: re.Match) -> list[int]:
+    return [int(n) for n in _SEPARATOR_RE.split(marker.group(1))]
 
 
 def strip_markers(text: str) -> str:
@@ -84,8 +94,7 @@ def cite(text: str, sources: list[StoredChunk]) -> CitedText:
 
     def replace(match: re.Match) -> str:
         kept = []
-        for raw in re.split(r"\s*[,;]\s*", match.group(1)):
-            n = int(raw)
+        for n in _numbers(match):
             if not 1 <= n <= len(sources):
                 if n not in unknown:
                     unknown.append(n)
@@ -102,7 +111,14 @@ def cite(text: str, sources: list[StoredChunk]) -> CitedText:
         return " " + "".join(f"[{k}]" for k in kept) if match.group(0).startswith(" ") else "".join(f"[{k}]" for k in kept)
 
     new_text = MARKER_RE.sub(replace, text)
-    new_text = re.sub(r"[ \t]+([.,;:!?])", r"\1", new_text)
+    # Dropping a marker can join its neighbours into a new one ("[[9]1]" -> "[1]"): one that
+    # names no citation goes too, until every marker left names one.
+    def known_only(match: re.Match) -> str:
+        return match.group(0) if all(1 <= n <= len(citations) for n in _numbers(match)) else ""
+
+    while any(not known_only(m) for m in MARKER_RE.finditer(new_text)):
+        new_text = MARKER_RE.sub(known_only, new_text)
+    new_text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", new_text)
     return CitedText(text=new_text.strip(), citations=citations, unknown=unknown)
 
 

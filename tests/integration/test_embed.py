@@ -50,6 +50,7 @@ def test_onnx_vectors_match_the_torch_model(onnx_embedder, torch_embedder):
     assert onnx_embedder.model_name == torch_embedder.model_name  # one index serves both
 
 
+@pytest.mark.slow  # a fresh process shows what a query imports
 def test_export_is_cached_and_queries_load_no_torch(onnx_embedder, session_cache):
     path = onnx_path(local_model_dir(), session_cache)
     onnx_embedder.embed_query("warm")  # made by the module fixture's first use at the latest

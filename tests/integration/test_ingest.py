@@ -13,8 +13,7 @@ from qa.errors import EmbeddingMismatchError, IndexMissingError, InputError
 from qa.ingest.pipeline import ingest
 from qa.storage.store import open_store
 from qa.text.spans import fold_ws
-
-from .conftest import SEEDS, copy_seeds, run_main, run_qa
+from tests.conftest import SEEDS, copy_seeds, run_main, run_qa
 
 EXPECTED_META = {
     "doc_id", "source", "source_key", "path", "title", "chunk_index", "n_chunks",
@@ -243,6 +242,7 @@ def _feed(path, second_date: str, second_text: str) -> None:
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
+@pytest.mark.slow  # a process killed mid-ingest, then a console ask
 @pytest.mark.parametrize(
     ("method", "condition"),
     [
