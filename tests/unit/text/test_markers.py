@@ -22,7 +22,7 @@ def test_a_marker_with_a_huge_number_is_not_a_marker_and_no_crash():
 def test_a_long_run_of_spaces_is_cleaned_in_linear_time():
     started = time.perf_counter()
     cited = cite("Troops" + " " * 200_000 + "arrived [1] .", [SOURCE])
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 20  # quadratic cleaning took about 300 s here
     assert cited.text.endswith("arrived [1].")
 
 

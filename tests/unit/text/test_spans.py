@@ -30,25 +30,23 @@ def _seconds(text: str) -> float:
         "word" + " " * 60,  # long gaps
     ],
 )
-def test_time_grows_linearly_and_a_megabyte_line_splits_in_seconds(unit):
-    small = unit * (64_000 // len(unit))
+def test_time_grows_linearly_and_a_megabyte_line_splits_exactly(unit):
+    # 8x the text: linear work takes about 8x the time, quadratic work 64x. The bound sits far
+    # from both, so a busy machine does not decide the result (absolute speed lives in bench/).
+    small = unit * (32_000 // len(unit))
     large = unit * (256_000 // len(unit))
     ratio = _seconds(large) / max(_seconds(small), 1e-3)
-    assert ratio < 8, f"4x the text took {ratio:.1f}x the time"
+    assert ratio < 24, f"8x the text took {ratio:.1f}x the time"
     megabyte = unit * (1_000_000 // len(unit))
-    started = time.perf_counter()
     spans = sentence_spans(megabyte)
-    assert time.perf_counter() - started < 5
     assert all(megabyte[s.start : s.end] == s.text for s in spans)
 
 
 def test_a_long_run_of_marks_is_scanned_once():
     """A boundary is tried at the start of a run of marks only, not at each of its marks."""
-    ratio = _seconds("!" * 32_000) / max(_seconds("!" * 8_000), 1e-3)
-    assert ratio < 8, f"4x the text took {ratio:.1f}x the time"
-    started = time.perf_counter()
+    ratio = _seconds("!" * 64_000) / max(_seconds("!" * 8_000), 1e-3)
+    assert ratio < 24, f"8x the text took {ratio:.1f}x the time"
     assert [s.text for s in sentence_spans("?" * 1_000_000)] == ["?" * 1_000_000]
-    assert time.perf_counter() - started < 5
 
 
 def test_a_lower_case_word_after_a_full_stop_continues_the_sentence():
