@@ -160,6 +160,11 @@ class LLMSettings(BaseSettings):
     model: str = Field(default="gpt-4o-mini", description="Chat model name.")
     timeout: float = Field(default=60.0, gt=0, description="Seconds before one LLM request times out.")
     max_retries: int = Field(default=3, ge=0, description="Retries on timeouts, 429 and 5xx, with exponential backoff.")
+    max_retry_after: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest Retry-After, in seconds, that a 429 or 5xx answer is waited for; a server asking for longer fails at once.",
+    )
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     extractive: bool = Field(
         default=False,

@@ -64,6 +64,9 @@ class StoredChunk:
     char_end: int
     date: str | None = None
     score: float = 0.0
+    # Sentences (title included) that address an AI model rather than report news; None when
+    # not checked. Set by retrieval (qa.retrieval.injection); never used as evidence.
+    injection: list[str] | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

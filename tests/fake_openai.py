@@ -15,7 +15,20 @@ whole HTTP path is exercised; only the model's replies are scripted.
 Replies are served in order; a reply may also be a callable ``(Request) -> Reply`` to answer from
 the prompt (``request.prompt_name`` says which registered prompt it is: "answer", "events", ...). With the queue empty the server answers 400 (not retried) so a missing script fails
 loudly instead of hanging. Served: ``POST /v1/chat/completions`` (JSON and SSE streaming,
-content and tool calls) and ``GET /v1/models``.
+content and tool calls), ``POST /v1/embeddings`` (deterministic hashed bag-of-words vectors,
+float or base64) and ``GET /v1/models``.
+
+Every chat and embeddings request is checked against the OpenAI request shape first (roles,
+content, tools and tool_choice, response_format, stream_options, known fields): a malformed one
+is answered 400 with the reason, recorded in ``server.rejected``, and consumes no scripted reply.
+
+A ``profile`` plays a real server's quirks (``PROFILES``): "openai" honours everything; "vllm"
+refuses tools without its tool-parser flags but honours json_schema; "ollama" ignores
+``tool_choice`` and answers a tool request in prose around fenced JSON, and sends no usage in
+streams; "llamacpp" refuses tools and ``response_format`` with a 400 and fences its JSON. A
+``Reply(data={...})`` is a structured answer rendered the way the profile would for that request
+(tool call, JSON content, or prose). ``Reply(cut_after=n)`` ends the reply after ``n`` stream
+events (or half the body) and closes the connection: a reply cut off mid-way.
 """
 
 from __future__ import annotations
@@ -30,7 +43,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-__all__ = ["FakeOpenAI", "Reply", "Request"]
+from tests.openai_shapes import (
+    EMBEDDING_DIM,
+    check_chat_request,
+    check_embeddings_request,
+    embedding_answer,
+    fake_vector,
+)
+
+__all__ = ["EMBEDDING_DIM", "PROFILES", "FakeOpenAI", "Profile", "Reply", "Request", "check_chat_request", "fake_vector"]
 
 
 @dataclass
@@ -54,6 +75,37 @@ class Reply:
     error_message: str = "scripted error"
     headers: dict[str, str] = field(default_factory=dict)
     stall_after: int | None = None
+    data: Any = None
+    cut_after: int | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a server treats structured-output requests and streams."""
+
+    name: str
+    refuse_tools: str | None = None  # a 400 with this reason when the request has tools
+    refuse_formats: frozenset[str] = frozenset()  # response_format types answered 400
+    tools_in_prose: bool = False  # tool_choice ignored: a tool request is answered in text
+    fence_json: bool = False  # JSON content wrapped in a ```json fence
+    stream_usage: bool = True  # usage chunk at the end of a stream when include_usage is asked
+
+
+PROFILES: dict[str, Profile] = {
+    "openai": Profile("openai"),
+    "vllm": Profile(
+        "vllm",
+        refuse_tools='"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set',
+    ),
+    "ollama": Profile("ollama", tools_in_prose=True, stream_usage=False),
+    "llamacpp": Profile(
+        "llamacpp",
+        refuse_tools="tools param requires --jinja flag",
+        refuse_formats=frozenset({"json_schema", "json_object"}),
+        fence_json=True,
+        stream_usage=False,
+    ),
+}
 
 
 @dataclass
@@ -113,10 +165,14 @@ ReplySource = Reply | Callable[[Request], Reply]
 class FakeOpenAI:
     """A ``ThreadingHTTPServer`` on 127.0.0.1 (free port) in a daemon thread."""
 
-    def __init__(self, model: str = "fake-model") -> None:
+    def __init__(self, model: str = "fake-model", profile: str | Profile = "openai", *, stream_usage: bool | None = None) -> None:
         self.model = model
+        self.profile = PROFILES[profile] if isinstance(profile, str) else profile
+        if stream_usage is not None:
+            self.profile = Profile(**{**self.profile.__dict__, "stream_usage": stream_usage})
         self.replies: deque[ReplySource] = deque()
         self.requests: list[Request] = []
+        self.rejected: list[tuple[Request, str]] = []  # (request, reason) answered 400 before any script
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -173,6 +229,14 @@ class FakeOpenAI:
     def chat_requests(self) -> list[Request]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
 
+    @property
+    def embedding_requests(self) -> list[Request]:
+        return [r for r in self.requests if r.path.endswith("/embeddings")]
+
+    def _reject(self, request: Request, reason: str) -> None:
+        with self._lock:
+            self.rejected.append((request, reason))
+
     def _record(self, request: Request) -> None:
         with self._lock:
             self.requests.append(request)
@@ -209,14 +273,26 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._error(400, "body is not JSON", "invalid_request_error")
                 return
             request = Request("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            if not self.path.rstrip("/").endswith("/chat/completions"):
+            route = self.path.split("?", 1)[0].rstrip("/")
+            if route == "/v1/embeddings":
+                server._record(request)
+                self._embeddings(request)
+                return
+            if route != "/v1/chat/completions":
                 server._record(request)
                 self._error(404, f"no route {self.path}", "not_found_error")
+                return
+            problem = check_chat_request(body) or _profile_refusal(server.profile, body)
+            if problem:
+                server._record(request)
+                server._reject(request, problem)
+                self._error(400, problem, "invalid_request_error")
                 return
             reply = server._next(request)
             if reply is None:
                 self._error(400, "fake_openai: no scripted reply left", "invalid_request_error")
                 return
+            reply = _render(reply, body, server.profile)
             try:
                 if reply.delay and reply.stall_after is None:
                     time.sleep(reply.delay)
@@ -224,12 +300,33 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     self._error(reply.status, reply.error_message, _error_type(reply.status), reply.headers)
                 elif request.stream:
                     self._stream(reply, body)
+                elif reply.cut_after is not None:
+                    self._cut_json(_completion(reply, body, server.model))
                 else:
                     self._json(200, _completion(reply, body, server.model), reply.headers)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout): nothing to answer
 
+        def _embeddings(self, request: Request) -> None:
+            problem = check_embeddings_request(request.body)
+            if problem:
+                server._reject(request, problem)
+                self._error(400, problem, "invalid_request_error")
+                return
+            self._json(200, embedding_answer(request.body, server.model))
+
         # -------------------------------------------------------------- writers
+        def _cut_json(self, data: dict) -> None:
+            """Promise the whole body, send half of it, hang up."""
+            payload = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+
         def _json(self, status: int, data: dict, headers: dict[str, str] | None = None) -> None:
             payload = json.dumps(data).encode()
             self.send_response(status)
@@ -253,7 +350,9 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.send_header(k, v)
             self.end_headers()
             self.close_connection = True
-            for i, event in enumerate(_stream_events(reply, body, server.model)):
+            for i, event in enumerate(_stream_events(reply, body, server.model, server.profile.stream_usage)):
+                if reply.cut_after is not None and i == reply.cut_after:
+                    return  # hang up: no finish reason, no [DONE]
                 if reply.stall_after is not None and i == reply.stall_after:
                     time.sleep(reply.delay)
                 self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
@@ -329,7 +428,7 @@ def _split(text: str) -> list[str]:
     return pieces
 
 
-def _stream_events(reply: Reply, body: dict, model: str) -> list[dict]:
+def _stream_events(reply: Reply, body: dict, model: str, usage: bool = True) -> list[dict]:
     cid = f"chatcmpl-{uuid.uuid4().hex[:16]}"
     created = int(time.time())
     name = body.get("model") or model
@@ -363,6 +462,35 @@ def _stream_events(reply: Reply, body: dict, model: str) -> list[dict]:
             )
         )
     events.append(chunk({}, _finish(reply)))
-    if (body.get("stream_options") or {}).get("include_usage"):
+    if usage and (body.get("stream_options") or {}).get("include_usage"):
         events.append({"id": cid, "object": "chat.completion.chunk", "created": created, "model": name, "choices": [], "usage": _usage(reply, body)})
     return events
+
+
+# ---------------------------------------------------------------------- profiles
+def _profile_refusal(profile: Profile, body: dict) -> str | None:
+    if body.get("tools") and profile.refuse_tools:
+        return profile.refuse_tools
+    kind = (body.get("response_format") or {}).get("type")
+    if kind in profile.refuse_formats:
+        return f"response_format type {kind!r} is not supported by this server"
+    return None
+
+
+def _render(reply: Reply, body: dict, profile: Profile) -> Reply:
+    """A ``Reply(data=...)`` as this server would send it for this request."""
+    if reply.data is None:
+        return reply
+    text = json.dumps(reply.data)
+    tools = body.get("tools") or []
+    if tools and not profile.tools_in_prose:
+        choice = body.get("tool_choice")
+        name = choice["function"]["name"] if isinstance(choice, dict) else tools[0]["function"]["name"]
+        return Reply(tool_calls=[{"name": name, "arguments": reply.data}], delay=reply.delay, cut_after=reply.cut_after)
+    if tools:  # tool_choice ignored: the model talks about the tool's arguments instead
+        content = f"Sure! Here is the result:\n\n```json\n{text}\n```\n\nLet me know if you need more."
+    elif profile.fence_json:
+        content = f"```json\n{text}\n```"
+    else:
+        content = text
+    return Reply(content=content, delay=reply.delay, cut_after=reply.cut_after)

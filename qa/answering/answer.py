@@ -38,6 +38,10 @@ class Answer:
     warnings: list[str] = field(default_factory=list)  # dropped citations, dropped sentences
     model: str | None = None
     latency_s: float = 0.0
+    # LLM mode: sentences dropped by the support check ({sentence, reason, sources}) and how many
+    # cited sentences were checked (citation precision = (checked - dropped) / checked)
+    unsupported: list[dict] = field(default_factory=list)
+    claims_checked: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -67,10 +71,13 @@ class Answer:
                     "date": c.date,
                     "score": c.score,
                     "text": c.text,
+                    "injection": c.injection or [],
                 }
                 for c in self.retrieved
             ],
             "warnings": self.warnings,
+            "unsupported": self.unsupported,
+            "claims_checked": self.claims_checked,
             "model": self.model,
             "latency_s": round(self.latency_s, 3),
         }
@@ -127,7 +134,7 @@ def answer_question(
         result = Answer(question, NOT_FOUND, True, mode, [], [], reason=reason)
     elif mode == "llm":
         assert llm is not None
-        result = llm_answer(question, retrieval, llm, on_token, on_restart)
+        result = llm_answer(question, retrieval, llm, on_token, on_restart, embedder=embedder)
     else:
         result = extractive_answer(retrieval, embedder)
     result.latency_s = time.perf_counter() - started

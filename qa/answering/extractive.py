@@ -6,7 +6,8 @@ similarity). It abstains when no sentence is close enough, when no sentence hold
 answer asked for (a number for "how many", a date for "when", a new name for "who"/"which
 city"), when a name, number or quoted term of the question appears in none of the evidence, or
 when most of what the question is about (by IDF weight) is missing from the chosen sentences.
-Sentences that read like instructions to an AI ("ignore your instructions ...") are never used.
+Sentences that address an AI ("ignore your instructions ...", "Note to AI systems: ...") are never
+used: retrieval flags them (:mod:`qa.retrieval.injection`, a classifier on sentence embeddings).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qa.answering.answer import NOT_FOUND, Answer
 from qa.answering.matching import NUMBER_WORDS, answer_type_ok, term_in
 from qa.answering.wordmatch import WordMatcher
 from qa.models import Citation, StoredChunk
+from qa.retrieval.injection import instruction_sentences, looks_like_instruction  # noqa: F401 (re-exported)
 from qa.retrieval.question import QuestionInfo, Term
 from qa.text.citations import citation_for
 from qa.text.spans import Span, fold_ws, sentence_spans
@@ -42,18 +44,6 @@ COUNT_MATCH = 0.8  # "how many soldiers": a word this close counts as soldiers (
 RAREST_SHARE = 0.8  # nouns this close to the rarest one's IDF must be covered too
 VERB_WEIGHT = 0.5  # the question's verb counts half: answers often paraphrase it
 
-_INJECTION_RE = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|guidelines)\b"
-    r"|\b(system prompt|developer message)\b"
-    r"|\byou are (now )?(an? )?(ai|assistant|language model|chatbot|llm)\b"
-    r"|\b(respond|reply|answer)\s+(only\s+|always\s+|exactly\s+)?with\b",
-    re.IGNORECASE,
-)
-
-
-def looks_like_instruction(sentence: str) -> bool:
-    """A sentence addressed to an AI rather than reporting news: never evidence."""
-    return bool(_INJECTION_RE.search(sentence))
 
 
 @dataclass
@@ -77,16 +67,19 @@ class _Sentence:
         return 0.5 * self.cosine + 0.5 * self.coverage + FOCUS_BONUS * self.focus
 
 
-def _candidates(chunks: list[StoredChunk]) -> list[_Sentence]:
+def _candidates(chunks: list[StoredChunk], embedder: Embedder) -> list[_Sentence]:
     seen: set[str] = set()
     out: list[_Sentence] = []
+    unchecked = [c.text for c in chunks if c.injection is None]
+    flagged = instruction_sentences(unchecked, embedder) if unchecked else set()
     for chunk in chunks:
+        flagged.update(chunk.injection or ())
         same_doc = " ".join(c.text for c in chunks if c.doc_id == chunk.doc_id and c is not chunk)
         spans = sentence_spans(chunk.text)
         for i, span in enumerate(spans):
             key = fold_ws(span.text).lower()
             words = re.findall(r"[A-Za-z0-9]+", span.text)
-            if key in seen or len(words) < 4 or looks_like_instruction(span.text):
+            if key in seen or len(words) < 4 or span.text in flagged:
                 continue
             seen.add(key)
             before = " ".join(s.text for s in spans[max(0, i - 2) : i])
@@ -100,7 +93,7 @@ def extractive_answer(retrieval: Retrieval, embedder: Embedder) -> Answer:
     info = retrieval.info
     chunks = retrieval.chunks
     question = retrieval.question
-    sentences = _candidates(chunks)
+    sentences = _candidates(chunks, embedder)
 
     def abstain(reason: str) -> Answer:
         return Answer(question, NOT_FOUND, True, "extractive", [], chunks, reason=reason)

@@ -3,7 +3,10 @@ in the ``answer`` prompt; the reply's ``[n]`` markers are checked by
 :func:`qa.text.citations.cite` (unknown ones dropped and reported), every citation gets a
 verbatim quote from its chunk, sentences without a valid citation are dropped, and a reply with
 no valid citation at all is treated as an abstention (never shown as an answer). The model says
-it cannot answer with ``SENTINEL``.
+it cannot answer with ``SENTINEL``. Every cited sentence is then checked against the passages
+it cites (:mod:`qa.retrieval.support`: its numbers, dates and names must be there, and its best
+supporting sentence close enough); unsupported sentences are dropped and reported, and each
+quote is the best supporting sentence (never one that addresses the model).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from qa.answering.answer import NOT_FOUND, SENTINEL, Answer
 from qa.models import Citation, StoredChunk
+from qa.retrieval.claims import check_claims
+from qa.retrieval.support import SupportChecker
 from qa.text.citations import MARKER_RE, cite, strip_markers
 from qa.text.numbering import renumber_markers
 from qa.text.spans import fold_ws, sentence_spans
@@ -21,6 +26,7 @@ from qa.text.spans import fold_ws, sentence_spans
 if TYPE_CHECKING:
     from qa.llm.chat import ChatLLM
     from qa.retrieval.hybrid import Retrieval
+    from qa.storage.embedders import Embedder
 
 _DELIM_RE = re.compile(r"<\s*/?\s*source\b", re.IGNORECASE)
 
@@ -57,8 +63,13 @@ def llm_answer(
     llm: ChatLLM,
     on_token: Callable[[str], None] | None,
     on_restart: Callable[[], None] | None,
+    embedder: Embedder | None = None,
 ) -> Answer:
-    """The model's cited answer to ``question`` from the retrieved chunks, or an abstention."""
+    """The model's cited answer to ``question`` from the retrieved chunks, or an abstention.
+
+    With ``embedder``, every cited sentence is checked against the passages it cites
+    (:mod:`qa.retrieval.support`): unsupported ones are dropped and listed in ``unsupported``,
+    and each citation quotes its chunk's best supporting sentence."""
     from qa.llm.prompts import get_prompt
 
     prompt = get_prompt("answer")
@@ -94,10 +105,28 @@ def llm_answer(
     text, dropped = _drop_uncited(cited.text)
     if dropped:
         warnings.append(f"dropped {len(dropped)} uncited sentence(s): " + " | ".join(_clip(s) for s in dropped))
+    unsupported: list[dict] = []
+    checked = 0
+    if embedder is not None:
+        text, unsupported, checked = check_claims(
+            text, cited.citations, chunks, SupportChecker(embedder), context=question
+        )
+        if unsupported:
+            warnings.append(
+                f"dropped {len(unsupported)} unsupported sentence(s): "
+                + " | ".join(f"{_clip(u['sentence'], 100)} ({u['reason']})" for u in unsupported)
+            )
+        if not re.search(r"[A-Za-z0-9]", strip_markers(text)):
+            result = abstain("no sentence of the model's answer is supported by the passages it cites", warnings)
+            result.unsupported, result.claims_checked = unsupported, checked
+            return result
     used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     citations = [c for c in cited.citations if c.id in used]
     text, citations = _renumber(text, citations)
-    return Answer(question, text, False, "llm", citations, chunks, warnings=warnings, model=model)
+    return Answer(
+        question, text, False, "llm", citations, chunks, warnings=warnings, model=model,
+        unsupported=unsupported, claims_checked=checked,
+    )
 
 
 def _clip(text: str, n: int = 160) -> str:

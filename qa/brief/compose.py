@@ -11,6 +11,7 @@ numbered 1..n across quotes and event evidence, and no leftover boilerplate line
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ from qa.text.dates import parse_range
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.llm.chat import ChatLLM
+
+log = logging.getLogger(__name__)
 
 EXTRACTIVE_LABEL = (
     "Extractive briefing (no LLM): bullets under the section headings are sentences quoted verbatim "
@@ -50,6 +53,7 @@ class Briefing:
     unknown_markers: list[int] = field(default_factory=list)
     dropped_bullets: int = 0
     articles: int = 0
+    unsupported: list[dict] = field(default_factory=list)  # LLM sentences the sources do not support
 
     @property
     def markdown(self) -> str:
@@ -70,6 +74,7 @@ class Briefing:
             "articles": self.articles,
             "unknown_markers": self.unknown_markers,
             "dropped_bullets": self.dropped_bullets,
+            "unsupported": self.unsupported,
         }
 
 
@@ -93,6 +98,15 @@ def write_briefing(
         when = " in that date range" if since or until else ""
         raise QAError(f"no articles {what}{when}: nothing to brief")
     title = f"Briefing: {topic}" if topic else "Briefing: military exercises, deployments and alliances"
+    written = None
+    if llm is not None:
+        from qa.retrieval.support import SupportChecker
+        from qa.storage.embedders import get_embedder
+
+        written = llm_briefing(articles, llm, topic, budget, SupportChecker(get_embedder(settings)))
+    if written is not None and written.unusable:
+        log.warning("the LLM's briefing replies could not be used (no cited bullet): extractive briefing instead")
+        llm = None
     if llm is None:
         events = extract_events(settings, topic=topic, since=since, until=until, articles=articles)
         key_points, sections, citations = extractive_briefing(settings, articles, events, topic, limit)
@@ -100,7 +114,6 @@ def write_briefing(
         citations = _with_event_citations(citations, events)
         return Briefing(title, "extractive", topic, EXTRACTIVE_LABEL, key_points, sections, citations, events, articles=len(articles))
 
-    written = llm_briefing(articles, llm, topic, budget)
     events = extract_events(settings, topic=topic, since=since, until=until, llm=llm, articles=articles)
     number_citations(events, start=len(written.citations) + 1, existing=written.citations)
     return Briefing(
@@ -115,6 +128,7 @@ def write_briefing(
         unknown_markers=written.unknown_markers,
         dropped_bullets=written.dropped_bullets,
         articles=len(articles),
+        unsupported=written.unsupported,
     )
 
 

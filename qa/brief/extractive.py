@@ -45,6 +45,7 @@ def extractive_briefing(
     """(key points, sections, citations numbered from 1) with at most ``limit`` quoted sentences."""
     import numpy as np
 
+    from qa.retrieval.injection import instruction_sentences
     from qa.storage.embedders import get_embedder
 
     numbering = CitationNumbering()
@@ -52,13 +53,16 @@ def extractive_briefing(
     candidates: list[tuple[Article, Sentence]] = [
         (a, s) for a in articles for s in a.sentences if a.on_topic(s) and not is_junk(s.text, a.title)
     ]
+    embedder = get_embedder(settings)
+    # A sentence that addresses an AI model is never quoted as reporting.
+    injected = instruction_sentences([s.text for _, s in candidates], embedder)
+    candidates = [(a, s) for a, s in candidates if s.text not in injected]
     if len(candidates) > _MAX_CANDIDATES:
         candidates.sort(key=lambda x: -(bool(MILITARY_RE.search(x[1].text)) + bool(ALIGNMENT_CUE.search(x[1].text))))
         candidates = candidates[:_MAX_CANDIDATES]
     sections: dict[str, list[str]] = {}
     if not candidates:
         return key_points, sections, numbering.citations
-    embedder = get_embedder(settings)
     vecs = embedder.embed_documents([s.text for _, s in candidates])
     protos = embedder.embed_documents(list(PROTOTYPES.values()))
     proto_sims = vecs @ protos.T

@@ -6,6 +6,7 @@ Heavy imports happen inside the commands so that ``qa --help`` is instant.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 
@@ -265,8 +266,23 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
         render.eval_report(report)
 
 
+class _WarningLines(logging.Handler):
+    """The library's warnings (an article whose LLM reply was unusable, a fallback taken) as
+    ``warning: ...`` lines on stderr; stderr is looked up at each line, so it follows redirection."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"warning: {record.getMessage()}", err=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("qa")
+    if not any(isinstance(h, _WarningLines) for h in logger.handlers):
+        logger.addHandler(_WarningLines(logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
+    _show_warnings()
     try:
         cli.main(args=argv, prog_name="qa", standalone_mode=False)
     except click.exceptions.Abort:

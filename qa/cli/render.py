@@ -212,6 +212,8 @@ def eval_report(report) -> None:
     table.add_row("false abstentions (answerable)", _pct(report.false_abstention_rate))
     table.add_row(f"retrieval hit@{report.k}", _pct(report.retrieval_hit_at_k))
     table.add_row("verbatim quotes", _pct(report.verbatim_quote_share))
+    if report.citation_precision is not None:  # LLM mode: cited sentences their passages support
+        table.add_row("citation precision", _pct(report.citation_precision))
     table.add_row(
         "latency mean / p50 / p95 / max",
         f"{report.latency_mean_s:.2f} / {report.latency_p50_s:.2f} / {report.latency_p95_s:.2f} / {report.latency_max_s:.2f} s",

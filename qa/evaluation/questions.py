@@ -48,6 +48,8 @@ class ItemResult:
     cited_sources: list[str] = field(default_factory=list)
     reason: str | None = None
     latency_s: float = 0.0
+    claims_checked: int = 0  # LLM mode: cited sentences the support check judged
+    claims_supported: int = 0
 
 
 @dataclass
@@ -68,6 +70,7 @@ class EvalReport:
     latency_p95_s: float
     latency_max_s: float
     items: list[ItemResult] = field(default_factory=list)
+    citation_precision: float | None = None  # LLM mode: share of cited sentences supported
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -133,6 +136,8 @@ def score_item(q: EvalQuestion, answer: Answer) -> ItemResult:
         reason=answer.reason,
         latency_s=answer.latency_s,
         cited_sources=[c.source for c in answer.citations],
+        claims_checked=answer.claims_checked,
+        claims_supported=answer.claims_checked - len(answer.unsupported),
     )
     for c in answer.citations:
         item.quotes += 1
@@ -189,6 +194,7 @@ def run_eval(
     unans = [i for i in items if not i.answerable]
     latencies = sorted(i.latency_s for i in items)
     quotes = sum(i.quotes for i in items)
+    checked = sum(i.claims_checked for i in items)
     return EvalReport(
         file=str(path),
         mode=mode,
@@ -206,6 +212,7 @@ def run_eval(
         latency_p95_s=percentile(latencies, 95),
         latency_max_s=latencies[-1],
         items=items,
+        citation_precision=(sum(i.claims_supported for i in items) / checked) if checked else None,
     )
 
 

@@ -1,25 +1,36 @@
 """Event records from an LLM: one structured-output call per article (a pydantic schema through
 LangChain's ``with_structured_output``) over numbered sentences. The model cites sentence numbers
 and the quotes are taken from those sentences, never from the model; a record it cannot ground
-in a sentence is dropped. Records about the same event are then merged across articles."""
+in a sentence is dropped. Records about the same event are then merged across articles.
+
+A reply that cannot be used (the server refused or garbled every structured-output method, see
+``qa.llm.structured``) costs that article only: a warning names it, and the offline extractor
+fills in its records, so an LLM that fails on one article never reads as "no events"."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from typing import TYPE_CHECKING
 
+from qa.events.article_frames import Context, article_frames
 from qa.events.countries import resolve_country
+from qa.events.grouping import group_article
 from qa.events.merge import merge_events
 from qa.events.record import Event, unique_in_order
-from qa.events.summary import summarise
+from qa.events.summary import finish_record, summarise
+from qa.llm.structured import UnusableReply
 from qa.retrieval.articles import Article
+from qa.retrieval.support import value_supported
 from qa.text.dates import is_iso, parse_day
 from qa.text.tokens import pack
 
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.llm.chat import ChatLLM
+
+log = logging.getLogger(__name__)
 
 # Tokens a sentence costs in the prompt beyond its text: its "[n] " number and the newline.
 _SENTENCE_OVERHEAD = 4
@@ -55,31 +66,54 @@ def _llm_schema():
 def extract_llm(settings: Settings, articles: list[Article], llm: ChatLLM, *, budget: int = 3000) -> list[Event]:
     """Map: one structured-output call per article (per window of ``budget`` tokens of a long
     one); reduce: merge."""
-    from qa.llm.prompts import get_prompt
+    from qa.llm.prompts import attribute, defuse, get_prompt
 
     prompt = get_prompt("events")  # variables: title, published, sentences
     schema = _llm_schema()
     events: list[Event] = []
+    failed: list[Article] = []
     for art in articles:
         usable = [s for s in art.sentences if art.on_topic(s)]
         for window in pack(usable, budget, text=lambda s: s.text, overhead=_SENTENCE_OVERHEAD):
             numbered = "\n".join(f"[{i}] {s.text}" for i, s in enumerate(window, start=1))
-            result = llm.structured(
-                prompt,
-                {"title": art.title, "published": art.date or "unknown", "sentences": numbered},
-                schema,
-            )
+            try:
+                result = llm.structured(
+                    prompt,
+                    {"title": attribute(art.title), "published": attribute(art.date or "unknown"), "sentences": defuse(numbered)},
+                    schema,
+                )
+            except UnusableReply as exc:
+                log.warning("events of %s extracted offline: the LLM's reply could not be used: %s", art.source, exc)
+                failed.append(art)
+                break
             for rec in result.events:
                 evidence = [window[n - 1] for n in unique_in_order(rec.evidence) if isinstance(n, int) and 1 <= n <= len(window)]
                 if not evidence:
                     continue  # a record the model could not ground in a sentence is dropped
                 events.append(_record(rec, art, evidence))
-    events = merge_events(events)
+    offline = _offline_records(settings, failed, articles)
+    finished = {id(e) for e in offline}  # typed and summarised by the offline rules already
+    events = merge_events(events + offline)
     for ev in events:
+        if id(ev) in finished:
+            continue
         ev.set_type(relation_default="cooperate")
         if not ev.summary:
             ev.summary = summarise(ev)
     return events
+
+
+def _offline_records(settings: Settings, failed: list[Article], articles: list[Article]) -> list[Event]:
+    """The offline extractor's finished records for the articles whose LLM reply was unusable."""
+    if not failed:
+        return []
+    ctx = Context(settings, articles)
+    records: list[Event] = []
+    for art in failed:
+        records.extend(group_article(article_frames(art, ctx), art))
+    for ev in records:
+        finish_record(ev)
+    return [e for e in records if e.kind != "exercise" or e.participants or e.named or e.host or e.places]
 
 
 def _record(rec, art: Article, evidence: list) -> Event:
@@ -87,12 +121,30 @@ def _record(rec, art: Article, evidence: list) -> Event:
     year can be known."""
     ev = Event(kind=rec.kind, name=rec.name.strip() or rec.kind)
     ev.named = rec.kind == "exercise"
-    ev.participants = unique_in_order(_normalise_party(p) for p in rec.participants)
-    ev.host = _normalise_party(rec.host) if rec.host else None
-    ev.location = rec.location
-    ev.places = [rec.location] if rec.location else []
-    ev.start, ev.end = _llm_date(rec.start, art.published), _llm_date(rec.end, art.published)
-    ev.dates_text = " to ".join(x for x in (rec.start, rec.end) if x) or None
+    # A field the model gives is kept only when the cited sentences (or the headline) say it:
+    # the value as the model wrote it, before any normalising, with spelling variants allowed.
+    passage = " ".join([art.title or "", *(s.text for s in evidence)])
+    unsupported: list[str] = []
+
+    def said(value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if value_supported(value, passage):
+            return value
+        unsupported.append(value.strip())
+        return None
+
+    ev.participants = unique_in_order(_normalise_party(p) for p in rec.participants if said(p))
+    host = said(rec.host)
+    ev.host = _normalise_party(host) if host else None
+    ev.location = said(rec.location)
+    ev.places = [ev.location] if ev.location else []
+    start, end = said(rec.start), said(rec.end)
+    ev.start, ev.end = _llm_date(start, art.published), _llm_date(end, art.published)
+    ev.dates_text = " to ".join(x for x in (start, end) if x) or None
+    if unsupported:
+        log.warning("%s: the LLM's %s record named %s, which its cited sentences do not say; left out",
+                    art.source, rec.kind, ", ".join(repr(v) for v in unsupported))
     ev.months = {int(v[5:7]) for v in (ev.start, ev.end) if is_iso(v)}
     ev.relation = rec.relation
     ev.summary = rec.summary.strip()

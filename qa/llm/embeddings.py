@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from qa.config import OPENAI_EMBEDDING_MODEL
 from qa.errors import QAError
+from qa.llm.failures import describe
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -30,6 +31,7 @@ class OpenAIEmbeddingClient:
             timeout=settings.llm.timeout,
             max_retries=settings.llm.max_retries,
         )
+        self.settings = settings
         self.model_name = settings.embedding.model or OPENAI_EMBEDDING_MODEL
         self.batch_size = settings.embedding.batch_size
 
@@ -37,7 +39,11 @@ class OpenAIEmbeddingClient:
         """One vector per text, in the order of ``texts``."""
         rows: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
-            resp = self.client.embeddings.create(model=self.model_name, input=texts[start : start + self.batch_size])
+            try:
+                resp = self.client.embeddings.create(model=self.model_name, input=texts[start : start + self.batch_size])
+            except Exception as exc:  # noqa: BLE001 - every client failure becomes one line
+                what = describe(exc, self.settings, self.settings.llm.max_retries + 1)
+                raise QAError(f"embedding with {self.model_name!r} failed: {what}") from None
             # The API may answer out of order; each item carries the index of its input.
             rows.extend(d.embedding for d in sorted(resp.data, key=lambda d: d.index))
         return rows

@@ -11,6 +11,7 @@ Python format syntax (``{question}``); literal braces are doubled (``{{``).
 from __future__ import annotations
 
 import os
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -90,3 +91,24 @@ def get_prompt(name: str) -> Prompt:
         raise QAError(f"prompt {where}: missing variables {missing}, unknown variables {unknown}")
     return Prompt(name, system, user, variables)
 
+
+
+# Article text that could open or close a fence ("</source>", "<article ...>") is defused, so a
+# source cannot end its own block and pose as instructions.
+_DELIM_RE = re.compile(r"<\s*/?\s*(?:source|article|notes)\b", re.IGNORECASE)
+
+
+def defuse(text: str) -> str:
+    """``text`` with any fence delimiter made inert ("</source>" -> "‹/source>")."""
+    return _DELIM_RE.sub(lambda m: m.group(0).replace("<", "‹"), text)
+
+
+def attribute(text: str | None) -> str:
+    """``text`` fit for a fence's ``name="..."`` attribute: defused, on one line, no double quote."""
+    return " ".join(defuse(text or "").replace('"', "'").split())
+
+
+def fence_source(number: int, text: str, **attributes: str | None) -> str:
+    """One numbered source between ``<source id="n" ...>`` and ``</source>``, as untrusted data."""
+    attrs = "".join(f' {k}="{attribute(v)}"' for k, v in attributes.items() if v)
+    return f'<source id="{number}"{attrs}>\n{defuse(text.strip())}\n</source>'

@@ -1,6 +1,7 @@
 """Hybrid retrieval: dense (Chroma) + lexical (BM25, :mod:`qa.retrieval.lexicon`) + an
 exact-term channel for the names and numbers a question turns on, fused by reciprocal rank
-fusion, then MMR so the chunks that reach the answerer are not near-duplicates.
+fusion, then MMR so the chunks that reach the answerer are not near-duplicates. Sentences of the
+chosen chunks that address the model are flagged on the chunk (``chunk.injection``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from qa.errors import InputError
 from qa.retrieval.filters import Filters, make_filters
+from qa.retrieval.injection import flag_injections
 from qa.retrieval.lexicon import Lexicon, get_lexicon
 from qa.retrieval.mmr import mmr
 from qa.retrieval.question import QuestionInfo, analyse
@@ -115,6 +117,7 @@ def retrieve(
         chunk = by_id[chunk_id]
         chunk.score = round(fused[chunk_id], 6)
         chunks.append(chunk)
+    flag_injections(chunks, embedder)  # sentences that address the model: flagged, never evidence
     return Retrieval(question, info, chunks, lexicon, qvec, filters)
 
 

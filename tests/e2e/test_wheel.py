@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import site
 import subprocess
 import sys
@@ -17,6 +18,14 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.fake_openai import FakeOpenAI, Reply
+
+
+def _source_with(request, needle: str) -> int:
+    """The [n] the prompt gave the passage containing ``needle``."""
+    for m in re.finditer(r'<source id="(\d+)"[^>]*>(.*?)</source>', request.message("user"), re.S):
+        if needle in m.group(2):
+            return int(m.group(1))
+    raise AssertionError(f"{needle!r} not in the prompt")
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +75,7 @@ def test_installed_wheel_answers_in_llm_mode(installed, seed_index, session_cach
     where = subprocess.check_output([str(py), "-c", "import qa; print(qa.__file__)"], text=True, cwd=tmp_path).strip()
     assert where.startswith(str(installed)), f"qa imported from {where}, not from the wheel"
     with FakeOpenAI() as server:
-        server.push(lambda req: Reply("The exercise lasts 11 days [1]." if "<source id=\"1\"" in req.message("user") else "no"))
+        server.push(lambda req: Reply(f"The joint exercise lasts 11 days [{_source_with(req, '11-day')}]."))
         env = {
             **os.environ,
             "QA_INDEX_DIR": str(seed_index),

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import run_main, run_qa
 from tests.fake_openai import FakeOpenAI, Reply
+from tests.integration.llm.scripts import source_number
 
 
 def test_ask_json_offline(seed_settings, capsys):
@@ -56,11 +57,12 @@ def test_ask_missing_index(capsys, tmp_path, monkeypatch):
 def test_ask_llm_mode_json(seed_settings, capsys, monkeypatch):
     with FakeOpenAI() as srv:
         monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
-        srv.push(lambda req: Reply("Eleven days [1][5]."))
+        # cites the passage that says so (whichever number the prompt gave it) and one that does not exist
+        srv.push(lambda req: Reply(f"The joint exercise lasts 11 days [{source_number(req.message('user'), '11-day')}][5]."))
         code, out, err = run_main(capsys, "ask", "How long will the China-Belarus exercise last?", "--json", "--k", "2", "--model", "m-1")
         assert code == 0, err
         data = json.loads(out)
-        assert data["mode"] == "llm" and data["model"] == "m-1" and data["answer"] == "Eleven days [1]."
+        assert data["mode"] == "llm" and data["model"] == "m-1" and data["answer"] == "The joint exercise lasts 11 days [1]."
         assert any("[5]" in w for w in data["warnings"]) and "extractive" not in err
         assert srv.chat_requests[-1].body["model"] == "m-1"
         # --extractive wins over a configured LLM

@@ -46,7 +46,7 @@ def respond(request) -> Reply:
             events = []
         return Reply(tool_calls=[{"name": "ArticleEvents", "arguments": {"events": events}}])
     if request.prompt_name == "brief_map":
-        nums = sorted(set(int(n) for n in re.findall(r"^\[(\d+)\] \(", user, re.M)))
+        nums = sorted(set(int(n) for n in re.findall(r'<source id="(\d+)"', user)))
         notes = [f"- Passage {n} reports on the exercises and alliances [{n}]." for n in nums]
         notes.append("- A claim with an unknown source [99].")
         return Reply("\n".join(notes))
