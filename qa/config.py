@@ -166,6 +166,12 @@ class LLMSettings(BaseSettings):
         description="Longest Retry-After, in seconds, that a 429 or 5xx answer is waited for; a server asking for longer fails at once.",
     )
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(
+        default=1024,
+        ge=16,
+        description="Longest reply asked of the model, in tokens: a model that never stops (a base "
+        "model, a loop) ends its reply there instead of running into the timeout.",
+    )
     extractive: bool = Field(
         default=False,
         validation_alias=AliasChoices("extractive", "QA_EXTRACTIVE"),

@@ -105,7 +105,7 @@ def write_briefing(
 
         written = llm_briefing(articles, llm, topic, budget, SupportChecker(get_embedder(settings)))
     if written is not None and written.unusable:
-        log.warning("the LLM's briefing replies could not be used (no cited bullet): extractive briefing instead")
+        log.warning("the LLM's briefing has no cited bullet: extractive briefing instead")
         llm = None
     if llm is None:
         events = extract_events(settings, topic=topic, since=since, until=until, articles=articles)

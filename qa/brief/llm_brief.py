@@ -7,7 +7,7 @@ without a marker are removed, and the markers that remain are renumbered 1..m.
 
 A reply that cannot be used is told, not hidden: map notes without any ``[n]`` cost their
 batch (a warning names its articles); a final briefing with no cited bullet falls back to the
-cited notes; and when nothing usable is left although the model did answer, ``unusable`` is
+cited notes; and when nothing cited is left (whatever the model said), ``unusable`` is
 set so the caller writes the extractive briefing instead of "no key points".
 """
 
@@ -47,7 +47,7 @@ class LLMBriefing:
     citations: list[Citation] = field(default_factory=list)
     unknown_markers: list[int] = field(default_factory=list)
     dropped_bullets: int = 0
-    unusable: bool = False  # the model answered, but nothing cited was left to show
+    unusable: bool = False  # nothing cited was left to show: the caller writes the extractive briefing
     # Sentences whose cited passages do not support them: dropped, each with the reason.
     unsupported: list[dict] = field(default_factory=list)
 
@@ -69,7 +69,9 @@ def llm_briefing(
         key_points, sections, more = parse_briefing(cited.text)
         dropped += more
     if not key_points and not any(sections.values()):
-        return LLMBriefing(unusable=bool(text.strip() or notes), dropped_bullets=dropped, unsupported=unsupported)
+        # Nothing cited is left (or the model said nothing): the caller writes the extractive
+        # briefing, so key points never say "none" while the events table lists records.
+        return LLMBriefing(unusable=True, dropped_bullets=dropped, unsupported=unsupported)
     # Renumber to the markers that survived (a dropped bullet may have held the only use of one).
     used = {n for line in [*key_points, *(x for v in sections.values() for x in v)] for n in parse_markers(line)}
     kept = [c for c in cited.citations if c.id in used]

@@ -82,6 +82,9 @@ class OpenAIChat:
             timeout=settings.llm.timeout,
             max_retries=0,
             temperature=settings.llm.temperature,
+            # `max_tokens` as such: every OpenAI-compatible server reads it (llama.cpp, Ollama and
+            # older vLLM ignore the newer `max_completion_tokens` that langchain-openai would send).
+            extra_body={"max_tokens": settings.llm.max_tokens},
         )
 
     # ------------------------------------------------------------------ retries
