@@ -21,7 +21,10 @@ from qa.retrieval.claims import check_claims
 from qa.retrieval.support import SupportChecker
 from qa.text.citations import MARKER_RE, cite, strip_markers
 from qa.text.numbering import renumber_markers
-from qa.text.spans import fold_ws, sentence_spans
+from qa.text.spans import clip, sentence_spans
+
+# Characters of a model's sentence quoted in a warning.
+_QUOTED = 160
 
 if TYPE_CHECKING:
     from qa.llm.chat import ChatLLM
@@ -100,11 +103,11 @@ def llm_answer(
             + f" (only [1]-[{len(chunks)}] were given)"
         )
     if not cited.citations:
-        warnings.append("unsupported model answer withheld (no valid citation): " + _clip(strip_markers(raw)))
+        warnings.append("unsupported model answer withheld (no valid citation): " + clip(strip_markers(raw), _QUOTED))
         return abstain("the model's answer cited none of the retrieved sources", warnings)
     text, dropped = _drop_uncited(cited.text)
     if dropped:
-        warnings.append(f"dropped {len(dropped)} uncited sentence(s): " + " | ".join(_clip(s) for s in dropped))
+        warnings.append(f"dropped {len(dropped)} uncited sentence(s): " + " | ".join(clip(s, _QUOTED) for s in dropped))
     unsupported: list[dict] = []
     checked = 0
     if embedder is not None:
@@ -114,7 +117,7 @@ def llm_answer(
         if unsupported:
             warnings.append(
                 f"dropped {len(unsupported)} unsupported sentence(s): "
-                + " | ".join(f"{_clip(u['sentence'], 100)} ({u['reason']})" for u in unsupported)
+                + " | ".join(f"{clip(u['sentence'], 100)} ({u['reason']})" for u in unsupported)
             )
         if not re.search(r"[A-Za-z0-9]", strip_markers(text)):
             result = abstain("no sentence of the model's answer is supported by the passages it cites", warnings)
@@ -127,11 +130,6 @@ def llm_answer(
         question, text, False, "llm", citations, chunks, warnings=warnings, model=model,
         unsupported=unsupported, claims_checked=checked,
     )
-
-
-def _clip(text: str, n: int = 160) -> str:
-    text = fold_ws(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _drop_uncited(text: str) -> tuple[str, list[str]]:

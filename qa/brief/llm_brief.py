@@ -26,6 +26,7 @@ from qa.retrieval.support import SupportChecker
 from qa.text.boilerplate import is_boilerplate
 from qa.text.citations import MARKER_RE, cite, parse_markers
 from qa.text.numbering import renumber_markers
+from qa.text.spans import clip
 from qa.text.tokens import count_tokens, pack
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Tokens a source or a note costs in the prompt beyond its text: separators and numbering.
 _ITEM_OVERHEAD = 8
+# Characters of a model reply quoted in a warning.
+_QUOTED = 120
 _DEFAULT_SUBJECT = "military exercises, deployments and alliances in these articles"
 
 
@@ -64,7 +67,7 @@ def llm_briefing(
     key_points, sections, dropped = parse_briefing(cited.text)
     if not key_points and not any(sections.values()) and notes:
         if text.strip():
-            log.warning("the LLM's briefing had no cited bullet (%s); its cited notes are shown instead", _clip(text))
+            log.warning("the LLM's briefing had no cited bullet (%s); its cited notes are shown instead", clip(text, _QUOTED))
         cited = cite("\n".join(notes), sources)
         key_points, sections, more = parse_briefing(cited.text)
         dropped += more
@@ -81,11 +84,6 @@ def llm_briefing(
     for c in kept:
         c.id = remap[c.id]
     return LLMBriefing(key_points, sections, kept, cited.unknown, dropped, unsupported=unsupported)
-
-
-def _clip(text: str, n: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _cited_notes(reply: str) -> list[str]:
@@ -125,7 +123,7 @@ def _map_reduce(articles: list[Article], llm: ChatLLM, topic: str | None, budget
         cited = _cited_notes(reply)
         if reply.strip() and not cited:
             files = ", ".join(dict.fromkeys(source for _, source in batch))
-            log.warning("the LLM's notes on %s cited no passage and were left out: %s", files, _clip(reply))
+            log.warning("the LLM's notes on %s cited no passage and were left out: %s", files, clip(reply, _QUOTED))
             said.append(reply)
         if cited:
             notes.append("\n".join(cited))

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING
 
 from qa.errors import LLMError
+from qa.text.spans import clip
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -97,8 +98,7 @@ def server_reason(exc: BaseException) -> str:
             reason = response.text if response is not None else ""
         except Exception:  # noqa: BLE001 - a streamed body may be unreadable; the status still says enough
             reason = ""
-    reason = " ".join(reason.split())
-    return reason if len(reason) <= _REASON_CHARS else reason[: _REASON_CHARS - 1] + "…"
+    return clip(reason, _REASON_CHARS)
 
 
 def describe(exc: BaseException, settings: Settings, tries: int) -> str:

@@ -83,3 +83,9 @@ def fold_ws(text: str) -> str:
     """Whitespace folded to single spaces: the equality used for 'verbatim, whitespace aside'."""
     return " ".join(text.split())
 
+
+def clip(text: str, limit: int) -> str:
+    """``text`` on one line (whitespace folded), cut to ``limit`` characters with an ellipsis:
+    how a model's reply or an error body is quoted in a warning."""
+    text = fold_ws(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
