@@ -252,14 +252,7 @@ class Settings(BaseModel):
             if data["embedding"]["model"] in (LOCAL_MODEL, OPENAI_EMBEDDING_MODEL):
                 data["embedding"]["model"] = None
         # Each group is rebuilt from complete values, so the environment cannot override a flag.
-        return type(self)(
-            index=IndexSettings(**data["index"]),
-            chunking=ChunkingSettings(**data["chunking"]),
-            embedding=EmbeddingSettings(**data["embedding"]),
-            retrieval=RetrievalSettings(**data["retrieval"]),
-            llm=LLMSettings(**data["llm"]),
-            ingest=IngestSettings(**data["ingest"]),
-        )
+        return type(self)(**{group: f.annotation(**data[group]) for group, f in type(self).model_fields.items()})
 
 
 def load_settings(**overrides: object) -> Settings:
