@@ -31,6 +31,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from scoring import precision_recall, say  # noqa: E402
 
 from qa.config import load_settings  # noqa: E402
 from qa.models import StoredChunk  # noqa: E402
@@ -129,10 +132,6 @@ def alter(sentence: str, rng: random.Random) -> str | None:
     return None
 
 
-def say(*parts: object) -> None:
-    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
-
-
 def main() -> None:
     rng = random.Random(SEED)
     items = passages()
@@ -193,7 +192,7 @@ def main() -> None:
         sel = [p for p in pairs if p[0] == split]
         pred = np.array([p[3].supported and p[3].score >= threshold for p in sel])
         lab = np.array([p[2] == 1 for p in sel])
-        tp, fp, fn = int((pred & lab).sum()), int((pred & ~lab).sum()), int((~pred & lab).sum())
+        precision, recall, _fp = precision_recall(pred, lab)
         by_kind = {}
         for kind in dict.fromkeys(p[1] for p in sel):
             ks = [(pr, p) for pr, p in zip(pred, sel, strict=True) if p[1] == kind]
@@ -203,8 +202,8 @@ def main() -> None:
             }
         return {
             "pairs": len(sel),
-            "precision_supported": round(tp / max(tp + fp, 1), 3),
-            "recall_supported": round(tp / max(tp + fn, 1), 3),
+            "precision_supported": precision,
+            "recall_supported": recall,
             "by_kind": by_kind,
         }
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from injection_examples import HARD_NEGATIVES, INJECTIONS  # noqa: E402
+from scoring import precision_recall, say  # noqa: E402
 
 from qa.config import load_settings  # noqa: E402
 from qa.retrieval.injection import cue_features  # noqa: E402
@@ -77,10 +78,6 @@ def train_lr(
     return w, b
 
 
-def say(*parts: object) -> None:
-    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
-
-
 def main() -> None:
     rng = random.Random(SEED)
     news = news_sentences(rng)
@@ -119,12 +116,12 @@ def main() -> None:
     def rates(mask: np.ndarray) -> dict:
         pred = score[mask] >= threshold
         lab = y[mask] == 1
-        tp, fp, fn = int((pred & lab).sum()), int((pred & ~lab).sum()), int((~pred & lab).sum())
+        precision, recall, fp = precision_recall(pred, lab)
         return {
             "n": int(mask.sum()),
             "injections": int(lab.sum()),
-            "recall": round(tp / max(tp + fn, 1), 3),
-            "precision": round(tp / max(tp + fp, 1), 3),
+            "recall": recall,
+            "precision": precision,
             "false_positives": fp,
         }
 
