@@ -253,7 +253,7 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
     abstention, retrieval hit@k, verbatim quotes and latency."""
     from qa import api
-    from qa.cli import render
+    from qa.cli import eval_render as render
 
     settings = _llm_settings(ctx, extractive, model)
     api.check_question_file(file)  # a bad file fails before anything else is said

@@ -1,0 +1,43 @@
+"""Terminal rendering of ``qa eval`` reports (progress lines on stderr, the metrics table on stdout)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+_out = Console(highlight=False, soft_wrap=False)
+
+
+def _pct(value) -> str:
+    return "n/a" if value is None else f"{100 * value:.0f}%"
+
+
+def eval_progress(item) -> None:
+    """One line per question while ``qa eval`` runs (stderr)."""
+    mark = "ok " if item.correct else "MISS"
+    kind = "answerable" if item.answerable else "unanswerable"
+    Console(stderr=True, highlight=False).print(
+        f"{mark} {escape(item.id)} ({kind}, {item.latency_s:.1f}s): {escape(item.question)}", style=None if item.correct else "yellow"
+    )
+
+
+def eval_report(report) -> None:
+    from rich.table import Table
+
+    table = Table(show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("questions", f"{report.questions} ({report.answerable} answerable, {report.unanswerable} unanswerable)")
+    table.add_row("mode / k", f"{report.mode} / {report.k}")
+    table.add_row("answer accuracy", _pct(report.answer_accuracy))
+    table.add_row("abstention accuracy", _pct(report.abstention_accuracy))
+    table.add_row("false abstentions (answerable)", _pct(report.false_abstention_rate))
+    table.add_row(f"retrieval hit@{report.k}", _pct(report.retrieval_hit_at_k))
+    table.add_row("verbatim quotes", _pct(report.verbatim_quote_share))
+    if report.citation_precision is not None:  # LLM mode: cited sentences their passages support
+        table.add_row("citation precision", _pct(report.citation_precision))
+    table.add_row(
+        "latency mean / p50 / p95 / max",
+        f"{report.latency_mean_s:.2f} / {report.latency_p50_s:.2f} / {report.latency_p95_s:.2f} / {report.latency_max_s:.2f} s",
+    )
+    _out.print(table)
