@@ -28,11 +28,12 @@ if TYPE_CHECKING:
     from qa.brief.compose import Briefing
     from qa.evaluation.questions import EvalReport
     from qa.events.record import Event
+    from qa.events.relations import Relation
     from qa.ingest.pipeline import Progress
 
 __all__ = [
     "ingest", "list_sources", "remove_source", "open_store",
-    "ask", "events", "brief", "brief_html", "check_question_file", "evaluate",
+    "ask", "events", "relations", "relation_sources", "brief", "brief_html", "check_question_file", "evaluate",
     "llm_in_use", "offline_notice", "answer_sentinel",
 ]
 
@@ -150,6 +151,22 @@ def events(
     from qa.events.extract import extract_events
 
     return extract_events(settings, topic=topic, since=since, until=until, llm=_llm(settings))
+
+
+def relations(events: list[Event]) -> list[Relation]:
+    """Who with whom in ``events`` (from ``events()``): pairs of countries and organisations that
+    exercised or aligned together (undirected) or deployed to one another (directed), with the
+    number of records, dates, record names and citation numbers; most records first."""
+    from qa.events.relations import relations as pairs
+
+    return pairs(events)
+
+
+def relation_sources(relations: list[Relation], events: list[Event]):
+    """The citations (``qa.models.Citation``) that ``relations`` refer to, numbered as in ``events``."""
+    from qa.events.relations import cited_sources
+
+    return cited_sources(relations, events)
 
 
 def brief(

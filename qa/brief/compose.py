@@ -23,6 +23,7 @@ from qa.brief.sections import timeline
 from qa.errors import QAError
 from qa.events.extract import extract_events, number_citations
 from qa.events.record import Event
+from qa.events.relations import Relation, relations
 from qa.models import Citation
 from qa.retrieval.articles import load_articles
 from qa.text.dates import parse_range
@@ -56,6 +57,11 @@ class Briefing:
     unsupported: list[dict] = field(default_factory=list)  # LLM sentences the sources do not support
 
     @property
+    def relations(self) -> list[Relation]:
+        """Who with whom, from the event records (after their citations are numbered)."""
+        return relations(self.events)
+
+    @property
     def markdown(self) -> str:
         return render_markdown(self)
 
@@ -70,6 +76,7 @@ class Briefing:
             "sections": self.sections,
             "citations": [c.to_dict() for c in self.citations],
             "events": [e.to_dict() for e in self.events],
+            "relations": [r.to_dict() for r in self.relations],
             "timeline": [{"date": d, "text": t, "citations": ids} for d, t, ids in timeline(self.events)],
             "articles": self.articles,
             "unknown_markers": self.unknown_markers,

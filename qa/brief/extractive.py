@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qa.brief.headline import headline_detail, sentence_key
 from qa.brief.sections import ALIGNMENT_CUE, PROTOTYPES, section_of
 from qa.events.cues import MILITARY_RE
 from qa.events.record import Event
@@ -28,15 +29,25 @@ _MMR_LAMBDA = 0.7
 _NEAR_DUPLICATE = 0.8
 
 
-def _key_points(events: list[Event], numbering: CitationNumbering) -> list[str]:
-    """The event records with most support, each summary citing its two most telling sentences."""
-    key_points = []
+def key_points(events: list[Event], numbering: CitationNumbering, embedder=None) -> list[str]:
+    """The event records with most support, each summary citing its two most telling sentences,
+    then the headline facts the summary leaves out (units, equipment, numbers, places), quoted
+    from the articles and cited (``headline``)."""
+    out = []
+    # A sentence that tells another record is no detail of this one; none is quoted twice.
+    skip = {sentence_key(s) for e in events for s in e.evidence}
+    used: set = set()
     for ev in sorted(events, key=lambda e: (-len(e.evidence), e.kind))[:6]:
         wanted = [*ev.participants, ev.name, ev.location or "\0", ev.dates_text or "\0", ev.duration or "\0"]
         ranked = sorted(ev.evidence, key=lambda s: -sum(x in s.text for x in wanted))
         refs = format_markers(numbering.cite(s.chunk, s.span).id for s in ranked[:2])
-        key_points.append(f"{ev.summary} {refs}")
-    return key_points
+        point = f"{ev.summary} {refs}"
+        detail = headline_detail(ev, ev.summary, embedder, skip, used)
+        if detail is not None:
+            used.add(sentence_key(detail.sentence))
+            point += f" Reported: “{detail.text}” {format_markers([numbering.cite(detail.sentence.chunk, detail.sentence.span).id])}"
+        out.append(point)
+    return out
 
 
 def extractive_briefing(
@@ -49,11 +60,11 @@ def extractive_briefing(
     from qa.storage.embedders import get_embedder
 
     numbering = CitationNumbering()
-    key_points = _key_points(events, numbering)
+    embedder = get_embedder(settings)
+    points = key_points(events, numbering, embedder)
     candidates: list[tuple[Article, Sentence]] = [
         (a, s) for a in articles for s in a.sentences if a.on_topic(s) and not is_junk(s.text, a.title)
     ]
-    embedder = get_embedder(settings)
     # A sentence that addresses an AI model is never quoted as reporting.
     injected = instruction_sentences([s.text for _, s in candidates], embedder)
     candidates = [(a, s) for a, s in candidates if s.text not in injected]
@@ -62,7 +73,7 @@ def extractive_briefing(
         candidates = candidates[:_MAX_CANDIDATES]
     sections: dict[str, list[str]] = {}
     if not candidates:
-        return key_points, sections, numbering.citations
+        return points, sections, numbering.citations
     vecs = embedder.embed_documents([s.text for _, s in candidates])
     protos = embedder.embed_documents(list(PROTOTYPES.values()))
     proto_sims = vecs @ protos.T
@@ -79,7 +90,7 @@ def extractive_briefing(
     ]
     idx = [i for i, ok in enumerate(eligible) if ok]
     if not idx:
-        return key_points, sections, numbering.citations
+        return points, sections, numbering.citations
     candidates = [candidates[i] for i in idx]
     scores, proto_sims, vecs = scores[idx], proto_sims[idx], vecs[idx]
     sims = vecs @ vecs.T
@@ -90,4 +101,4 @@ def extractive_briefing(
         _, sent = candidates[i]
         heading = section_of(sent.text, dict(zip(PROTOTYPES, proto_sims[i].tolist(), strict=True)))
         sections.setdefault(heading, []).append(f"{sent.text} {format_markers([numbering.cite(sent.chunk, sent.span).id])}")
-    return key_points, sections, numbering.citations
+    return points, sections, numbering.citations

@@ -1,7 +1,8 @@
 """One self-contained HTML page for a briefing, from ``templates/briefing.html.j2`` (Jinja2,
-autoescaped): inline CSS and a few lines of inline script, no external resources. Each ``[n]``
-links to its source, where the chunk's text is embedded with the quoted passage marked; following
-a link opens that source and highlights the passage."""
+autoescaped): inline CSS, inline SVG drawings (``charts``: who with whom as a graph, the timeline
+as a chart) and a few lines of inline script, no external resources. Each ``[n]`` links to its
+source, where the chunk's text is embedded with the quoted passage marked; following a link
+opens that source and highlights the passage."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from qa.brief.sections import SECTIONS, timeline
+from qa.brief.charts import relations_svg, timeline_svg
+from qa.brief.markdown import RELATIONS_SHOWN
+from qa.brief.sections import SECTIONS, relation_text, timeline
 from qa.models import Citation
 from qa.text.citations import MARKER_RE
 from qa.text.numbering import format_markers
@@ -84,7 +87,12 @@ def render_html(b: Briefing, chunk_texts: dict[str, str] | None = None) -> str:
         }
         for ev in b.events
     ]
+    pairs = b.relations
     return _template().render(
+        relations=[Markup("<strong>{}</strong>: ").format(r.label) + _linkify(relation_text(r), known) for r in pairs[:RELATIONS_SHOWN]],
+        relations_more=max(len(pairs) - RELATIONS_SHOWN, 0),
+        relations_graph=Markup(relations_svg(pairs)),  # written by matplotlib, which escapes text
+        timeline_chart=Markup(timeline_svg(b.events)),
         title=b.title,
         label=b.label,
         mode=b.mode,

@@ -1,15 +1,19 @@
-"""A briefing as Markdown: key points, the sections, the timeline, the events table and the
-numbered sources with their quotes."""
+"""A briefing as Markdown: key points, the sections, who with whom, the timeline, the events
+table and the numbered sources with their quotes."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qa.brief.sections import SECTIONS, event_when, timeline
+from qa.brief.sections import SECTIONS, event_when, relation_line, timeline
 from qa.text.numbering import format_markers
 
 if TYPE_CHECKING:
     from qa.brief.compose import Briefing
+
+
+# Pairs listed in the text; the JSON output carries them all.
+RELATIONS_SHOWN = 20
 
 
 def _cell(text: str | None) -> str:
@@ -25,6 +29,12 @@ def render_markdown(b: Briefing) -> str:
         if bullets:
             lines += ["", f"## {heading}", ""]
             lines += [f"- {x}" for x in bullets]
+    pairs = b.relations
+    if pairs:
+        lines += ["", "## Who with whom", ""]
+        lines += [f"- {relation_line(r)}" for r in pairs[:RELATIONS_SHOWN]]
+        if len(pairs) > RELATIONS_SHOWN:
+            lines += ["", f"_{len(pairs) - RELATIONS_SHOWN} more pair(s) in the JSON output._"]
     rows = timeline(b.events)
     if rows:
         lines += ["", "## Timeline", ""]

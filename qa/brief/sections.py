@@ -1,5 +1,5 @@
 """The parts of a briefing: its section headings (and which one a quoted sentence goes under),
-and the dated timeline built from the event records."""
+the dated timeline built from the event records, and one line per who-with-whom pair."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import re
 
 from qa.events.cues import MILITARY_RE, exercise_cue
 from qa.events.record import Event
+from qa.events.relations import Relation
+from qa.text.numbering import format_markers
 
 SECTIONS = ("Exercises", "Alliances and alignments", "Deployments", "Background")
 
@@ -56,3 +58,17 @@ def timeline(events: list[Event]) -> list[tuple[str, str, list[int]]]:
         rows.append((when, what, [c.id for c in ev.citations[:3]], order))
     rows.sort(key=lambda r: (r[3], r[0]))
     return [(a, b, c) for a, b, c, _ in rows]
+
+
+def relation_line(r: Relation, cite: int = 4) -> str:
+    """"**China – Russia**: exercise, alliance; 2 events (Vostok; China–Russia alignment);
+    August 30 [1][4]": the pair, what they did, how often, when, and its first ``cite`` sources."""
+    return f"**{r.label}**: {relation_text(r, cite)}"
+
+
+def relation_text(r: Relation, cite: int = 4) -> str:
+    """The line of ``relation_line`` after the pair's name."""
+    names = "; ".join(r.names[:3]) + ("; …" if len(r.names) > 3 else "")
+    when = f"; {r.when}" if r.when else ""
+    count = f"{r.count} event{'s' if r.count != 1 else ''}"
+    return f"{', '.join(r.kinds)}; {count} ({names}){when} {format_markers(r.citations[:cite])}".rstrip()

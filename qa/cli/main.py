@@ -154,19 +154,27 @@ def _write_output(path: str, text: str) -> None:
 
 
 @cli.command("events")
-@click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} as JSON.')
+@click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} (with --relations: {"relations": [...], "citations": [...]}) as JSON.')
 @click.option("--topic", default=None, help="Only events about this topic.")
+@click.option("--relations", "show_relations", is_flag=True, help="Who with whom: the pairs that exercised, aligned or deployed together.")
 @_date_options
 @_llm_options("Offline extraction")
 @click.pass_context
-def events_cmd(ctx, as_json, topic, since, until, extractive, model):
+def events_cmd(ctx, as_json, topic, show_relations, since, until, extractive, model):
     """Exercises, alliances and deployments in the articles, as cited records."""
     from qa import api
     from qa.cli import render
 
     settings = _llm_settings(ctx, extractive, model)
     events = api.events(settings, topic=topic, since=since, until=until)
-    if as_json:
+    if show_relations:
+        pairs = api.relations(events)
+        sources = api.relation_sources(pairs, events)
+        if as_json:
+            _emit_json({"relations": [r.to_dict() for r in pairs], "citations": [c.to_dict() for c in sources]})
+        else:
+            render.relations_table(pairs, sources, offline=not api.llm_in_use(settings))
+    elif as_json:
         _emit_json({"events": [e.to_dict() for e in events]})
     else:
         render.events_list(events, offline=not api.llm_in_use(settings))

@@ -102,6 +102,37 @@ def events_list(events, offline: bool) -> None:
     _out.print(f"{len(events)} records", style="dim")
 
 
+def relations_table(pairs, sources, offline: bool) -> None:
+    """Who with whom as a table (pair, kinds, records, dates, sources), then the cited sources."""
+    from rich.table import Table
+
+    if offline:
+        Console(stderr=True).print(
+            "note: events extracted offline (no LLM): pairs come from the quoted sentences", style="dim"
+        )
+    if not pairs:
+        _out.print("no pairs: no exercise, alliance or deployment names two participants")
+        return
+    table = Table(header_style="bold", expand=True)
+    table.add_column("Pair (records)", ratio=3, overflow="fold")
+    table.add_column("Kinds", ratio=1)
+    table.add_column("Events", justify="right", width=6)
+    table.add_column("When", ratio=1, overflow="fold")
+    table.add_column("Sources", ratio=1, style="cyan", overflow="fold")
+    for r in pairs:
+        table.add_row(
+            f"[bold]{escape(r.label)}[/bold]\n[dim]{escape('; '.join(r.names))}[/dim]", ", ".join(r.kinds), str(r.count),
+            escape(r.when), escape("".join(f"[{n}]" for n in r.citations)),
+        )
+    _out.print(table)
+    _out.print()
+    _out.print("Sources:", style="bold")
+    for c in sources:
+        _out.print(f"  [cyan]{escape(f'[{c.id}]')}[/cyan] [dim]{escape(c.source)}:[/dim] “{escape(c.quote)}”", overflow="fold")
+    _out.print()
+    _out.print(f"{len(pairs)} pairs", style="dim")
+
+
 def briefing_markdown(markdown: str) -> None:
     """Markdown as is when piped; rendered with rich on a terminal."""
     if _out.is_terminal:

@@ -28,6 +28,10 @@ def test_events_json(seed_index):
     assert {e["kind"] for e in events} >= {"exercise", "alliance"}
     res = run_qa("events", env={"QA_INDEX_DIR": str(seed_index)})
     assert res.returncode == 0 and "Vostok" in res.stdout
+    res = run_qa("events", "--relations", "--json", env={"QA_INDEX_DIR": str(seed_index)})
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["relations"] and {n for r in data["relations"] for n in r["citations"]} == {c["id"] for c in data["citations"]}
 
 
 def test_html_to_file(seed_index, tmp_path):
@@ -36,6 +40,7 @@ def test_html_to_file(seed_index, tmp_path):
     assert res.returncode == 0, res.stderr
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'id="src-1"' in page and "<mark" in page
+    assert page.count("<svg") == 2 and "Who with whom" in page
 
 
 def test_bad_input_is_one_line(seed_index, tmp_path):

@@ -1,7 +1,10 @@
-"""The HTML briefing renders in headless Chromium: briefing, events table, timeline, sources."""
+"""The HTML briefing renders in headless Chromium: briefing, who-with-whom graph and timeline
+chart (inline SVG), events table, timeline, sources; and the page asks for nothing on the network."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -59,10 +62,63 @@ def test_renders_in_headless_chromium(page, tmp_path):
     res = _run(browser, tmp_path, "--dump-dom", page.as_uri())
     assert res.returncode == 0, res.stderr[-2000:]
     dom = res.stdout
-    for part in ('id="key-points"', 'id="timeline"', 'id="events"', 'id="sources"', "Vostok", "Brest", "<table"):
+    for part in ('id="key-points"', 'id="relations"', 'id="timeline"', 'id="events"', 'id="sources"', "Vostok", "Brest", "<table"):
         assert part in dom, part
     shot = tmp_path / "page.png"
     res = _run(browser, tmp_path, "--window-size=1200,2000", f"--screenshot={shot}", page.as_uri())
     assert res.returncode == 0, res.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a real page, not a blank one
+
+
+# Appended to a copy of the page: measures each drawing as laid out and writes it into the DOM,
+# which --dump-dom then prints.
+_PROBE = """<pre id="probe"></pre><script>
+(function(){var out={};document.querySelectorAll('figure.chart').forEach(function(f){
+var svg=f.querySelector('svg');var r=svg.getBoundingClientRect();var cs=getComputedStyle(svg);
+var texts=Array.from(svg.querySelectorAll('text'));
+out[f.id]={w:r.width,h:r.height,shown:cs.display!=='none'&&cs.visibility!=='hidden',
+labels:texts.filter(function(t){var b=t.getBoundingClientRect();return b.width>0&&b.height>0}).map(function(t){return t.textContent})};});
+document.getElementById('probe').textContent=JSON.stringify(out);})();
+</script></body>"""
+
+
+def _page_requests(netlog: Path) -> list[str]:
+    """URLs the page itself asked for (Chromium's own background requests have no origin)."""
+    data = json.loads(netlog.read_text(encoding="utf-8"))
+    start = data["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [
+        e["params"]["url"]
+        for e in data["events"]
+        if e["type"] == start and e.get("params", {}).get("initiator") != "not an origin"
+        and re.match(r"(https?|wss?|ftp)://", e["params"].get("url", ""))
+    ]
+
+
+def _probe(browser: str, tmp_path: Path, html: str, name: str) -> tuple[dict, list[str]]:
+    copy = tmp_path / f"{name}.html"
+    copy.write_text(html.replace("</body>", _PROBE, 1), encoding="utf-8")
+    netlog = tmp_path / f"{name}-netlog.json"
+    res = _run(browser, tmp_path, f"--log-net-log={netlog}", "--window-size=1200,2000", "--dump-dom", copy.as_uri())
+    assert res.returncode == 0, res.stderr[-2000:]
+    found = re.search(r'<pre id="probe">([^<]*)</pre>', res.stdout)
+    assert found, res.stdout[-2000:]
+    return json.loads(found.group(1).replace("&quot;", '"').replace("&amp;", "&")), _page_requests(netlog)
+
+
+def test_graph_and_chart_render_and_nothing_is_fetched(page, tmp_path):
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("chromium is not installed (scripts/test.sh installs it with apt-get)")
+    html = page.read_text(encoding="utf-8")
+    drawn, requests = _probe(browser, tmp_path, html, "page")
+    graph, chart = drawn["relations-graph"], drawn["timeline-chart"]
+    for fig in (graph, chart):
+        assert fig["shown"] and fig["w"] > 300 and fig["h"] > 100, fig
+    # the seeds' participants are labelled nodes; the timeline names Vostok
+    assert {"China", "Belarus", "Russia", "SCO"} <= set(graph["labels"]), graph
+    assert "Vostok" in chart["labels"], chart
+    assert requests == []
+    # the check can fail: the same page with one remote image is caught
+    _, control = _probe(browser, tmp_path, html.replace("<main>", '<main><img src="http://127.0.0.1:9/x.png">', 1), "control")
+    assert control == ["http://127.0.0.1:9/x.png"]
