@@ -26,6 +26,7 @@ from qa.models import IngestReport, SourceInfo
 if TYPE_CHECKING:
     from qa.answering.answer import Answer
     from qa.brief.compose import Briefing
+    from qa.evaluation.events_matching import EventsEvalReport
     from qa.evaluation.questions import EvalReport
     from qa.events.record import Event
     from qa.events.relations import Relation
@@ -186,17 +187,32 @@ def brief_html(briefing: Briefing, settings: Settings) -> str:
 
 
 def check_question_file(path: str | Path) -> None:
-    """Validate a ``qa eval`` question file; raises ``InputError`` naming the bad line."""
+    """Validate a ``qa eval`` file (a JSONL question set or a JSON events gold file); raises
+    ``InputError`` naming the bad line or record."""
+    from qa.evaluation.events_gold import is_events_gold_file, load_gold
     from qa.evaluation.questions import load_questions
 
-    load_questions(path)
+    if is_events_gold_file(path):
+        load_gold(path)
+    else:
+        load_questions(path)
 
 
 def evaluate(
-    path: str | Path, settings: Settings, *, k: int | None = None, on_item: Callable | None = None
-) -> EvalReport:
-    """Run a question set and report accuracy, abstention, retrieval hit@k, quotes and latency."""
+    path: str | Path,
+    settings: Settings,
+    *,
+    k: int | None = None,
+    on_item: Callable | None = None,
+    on_article: Callable[[str], None] | None = None,
+) -> EvalReport | EventsEvalReport:
+    """Run a question set (accuracy, abstention, retrieval hit@k, quotes, latency, coverage by
+    confidence) or score the offline event extractor against an events gold file (per kind
+    precision, recall, F1 and participant overlap)."""
+    from qa.evaluation.events_gold import evaluate_events, is_events_gold_file
     from qa.evaluation.questions import run_eval
 
+    if is_events_gold_file(path):
+        return evaluate_events(path, settings, on_article=on_article)
     llm = _llm(settings)
     return run_eval(path, settings, k=k, extractive=llm is None, llm=llm, on_item=on_item)

@@ -259,19 +259,29 @@ def _nullcontext():
 @click.pass_context
 def eval_cmd(ctx, file, as_json, k, extractive, model):
     """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
-    abstention, retrieval hit@k, verbatim quotes and latency."""
+    abstention, retrieval hit@k, verbatim quotes, latency and coverage by confidence; or score
+    the event extractor against a JSON events gold file (per kind precision, recall, F1)."""
     from qa import api
-    from qa.cli import eval_render as render
+    from qa.cli import eval_render, render
+    from qa.evaluation.events_matching import EventsEvalReport
 
     settings = _llm_settings(ctx, extractive, model)
     api.check_question_file(file)  # a bad file fails before anything else is said
     if not api.llm_in_use(settings):
         click.echo(api.offline_notice(settings), err=True)
-    report = api.evaluate(file, settings, k=k, on_item=None if as_json else render.eval_progress)
+    report = api.evaluate(
+        file,
+        settings,
+        k=k,
+        on_item=None if as_json else eval_render.eval_progress,
+        on_article=None if as_json else render.gold_progress,
+    )
     if as_json:
         _emit_json(report.to_dict())
+    elif isinstance(report, EventsEvalReport):
+        render.events_score(report)
     else:
-        render.eval_report(report)
+        eval_render.eval_report(report)
 
 
 class _WarningLines(logging.Handler):

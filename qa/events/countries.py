@@ -144,3 +144,87 @@ def resolve_country(text: str) -> CountryMatch | None:
         if holder:
             return CountryMatch(_cc_short(holder) or holder, "name")
     return None
+
+
+# Armed services, commands and ship prefixes that stand for their country (a unit counts for its
+# country, as a demonym does). A general table of well-known services, not of any one article's
+# units; names a country shares with others ("Navy", "Air Force" alone, "AFP") are left out.
+SERVICES: dict[str, tuple[str, ...]] = {
+    "United States": (
+        r"U\.?S\.? (?:Army|Navy|Air Force|Marines?|Marine Corps|Coast Guard|Space Force|Forces)",
+        r"Marines", r"Marine Corps", r"USMC", r"Marine Expeditionary (?:Unit|Force|Brigade)",
+        r"\d+(?:st|nd|rd|th) MEU", r"MEU", r"MEF", r"(?:Army |Air )?National Guard", r"Navy SEALs?",
+        r"Green Berets", r"Seabees", r"USAF", r"USN", r"Pentagon",
+        r"(?:INDOPACOM|CENTCOM|EUCOM|AFRICOM|SOUTHCOM|NORTHCOM|SOCOM)",
+        r"U\.?S\.? (?:Indo-Pacific|Central|European|Africa|Southern|Northern|Pacific) Command",
+        r"USS(?= [A-Z])", r"USNS(?= [A-Z])",
+        # US military style capitalises its service members mid-sentence ("assigned Soldiers")
+        r"(?<=[a-z,] )(?:Soldiers?|Airm[ae]n|Sailors?|Guardsm[ae]n)",
+    ),
+    "United Kingdom": (
+        r"Royal Navy", r"Royal Air Force", r"RAF", r"Royal Marines", r"British Army", r"HMS(?= [A-Z])",
+    ),
+    "China": (r"PLA(?:N|AF)?", r"People['’]s Liberation Army(?: Navy| Air Force)?", r"People['’]s Armed Police"),
+    "Germany": (r"Bundeswehr", r"Luftwaffe", r"Deutsche Marine"),
+    "Japan": (
+        r"J[MGA]SDF", r"(?:Japan )?(?:Maritime |Ground |Air )?Self-Defen[cs]e Forces?",
+    ),
+    "South Korea": (r"ROK(?: Army| Navy| Air Force| Marine Corps)?", r"ROKS(?= [A-Z])"),
+    "Australia": (r"ADF", r"RAAF", r"Royal Australian (?:Navy|Air Force)", r"HMAS(?= [A-Z])"),
+    "Canada": (r"RCAF", r"Royal Canadian (?:Navy|Air Force)", r"HMCS(?= [A-Z])"),
+    "New Zealand": (r"RNZAF", r"NZDF", r"Royal New Zealand (?:Navy|Air Force)", r"HMNZS(?= [A-Z])"),
+    "Israel": (r"IDF", r"Israel Defen[cs]e Forces"),
+    "Russia": (r"Spetsnaz", r"VDV", r"Rosgvardia"),
+    "Turkey": (r"TCG(?= [A-Z])",),
+    "Philippines": (r"BRP(?= [A-Z])",),
+    "Netherlands": (r"HNLMS(?= [A-Z])",),
+    "India": (r"Indian (?:Army|Navy|Air Force)",),
+}
+
+
+def _service_re():
+    import re
+
+    alts = [f"(?P<s{i}>{p})" for i, (_, pats) in enumerate(SERVICES.items()) for p in [("|".join(pats))]]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])")
+
+
+SERVICE_RE = _service_re()
+_SERVICE_COUNTRIES = tuple(SERVICES)
+
+
+def find_services(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, country) of each armed service, command or ship prefix named in ``text``."""
+    out = []
+    for m in SERVICE_RE.finditer(text):
+        idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+        out.append((m.start(), m.end(), _SERVICE_COUNTRIES[idx]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _provinces() -> dict[str, str]:
+    """Lower province / state name -> its country (countryinfo), names that are also countries or
+    belong to several countries left out ("Georgia")."""
+    try:
+        from countryinfo._cache import load_countries
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    owners: dict[str, set[str]] = {}
+    for info in load_countries()["countries"].values():
+        name = info.get("name") or ""
+        for prov in info.get("provinces") or []:
+            if isinstance(prov, str) and len(prov) > 3:
+                owners.setdefault(prov.lower(), set()).add(name)
+    spellings = _countryinfo().spellings
+    out = {}
+    for prov, names in owners.items():
+        if len(names) == 1 and prov not in spellings:
+            holder = next(iter(names))
+            out[prov] = _cc_short(holder) or holder
+    return out
+
+
+def province_country(text: str) -> str | None:
+    """The country of a state or province ("Texas" -> United States), None otherwise."""
+    return _provinces().get(text.strip().lower())

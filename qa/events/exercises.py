@@ -17,6 +17,7 @@ from qa.events.cues import (
     QUOTED_NAME_RE,
     STOP_MODIFIERS,
 )
+from qa.events.exercise_names import named_exercise
 from qa.events.frame import Frame, find_participants
 from qa.events.mentions import Mention, find_places
 from qa.events.record import unique_in_order
@@ -61,6 +62,9 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
                 return False
         return True
 
+    written = named_exercise(sentence)
+    if written:
+        return written, 3
     for rx, strength in ((EXERCISE_X_RE, 3), (NAMED_AS_RE, 3)):
         m = rx.search(sentence)
         if m and proper(m.group(1)):

@@ -3,6 +3,7 @@ are absorbed into one record, following the article as it moves between exercise
 
 from __future__ import annotations
 
+from qa.events.countries import resolve_country
 from qa.events.frame import Frame
 from qa.events.merge import merge_into, name_key
 from qa.events.record import Event, unique_in_order
@@ -42,7 +43,8 @@ def absorb(ev: Event, frame: Frame, art: Article) -> None:
         notes.descriptors.append(frame.descriptor)
     notes.joint = notes.joint or frame.joint
     notes.located = unique_in_order([*notes.located, *frame.location_countries])
-    notes.relation_kind = frame.relation_kind or notes.relation_kind
+    if notes.relation_kind != "agree":  # once signed or admitted, an agreement stays one
+        notes.relation_kind = frame.relation_kind or notes.relation_kind
     notes.joins = notes.joins or frame.joins
     if frame.sentence not in ev.evidence:
         ev.evidence.append(frame.sentence)
@@ -55,22 +57,27 @@ def compatible_dates(a: set[int], b: set[int]) -> bool:
     return not a or not b or bool(a & b)
 
 
+def same_parties(ev: Event, frame: Frame) -> bool:
+    """An alignment or deployment of one article told again. Alignments: most parties shared
+    (Jaccard at least a half) or the same organisation named; deployments: the same parties sent
+    to the same place."""
+    a, b = set(ev.participants), set(frame.participants)
+    if frame.kind == "deployment":
+        return a == b and (ev.host or ev.location) == ((frame.hosts or [None])[0] or frame.location_text)
+    if not a or not b:
+        return False
+    if len(a & b) / len(a | b) >= 0.5:
+        return True
+    return any(resolve_country(p) is None for p in a & b)
+
+
 def group_article(frames: list[Frame], art: Article) -> list[Event]:
     """The records of one article from its frames, in reading order."""
     events: list[Event] = []
     current: Event | None = None
     for f in frames:
         if f.kind != "exercise":
-            same = next(
-                (
-                    e
-                    for e in events
-                    if e.kind == f.kind
-                    and set(e.participants) == set(f.participants)
-                    and (f.kind != "deployment" or (e.host or e.location) == ((f.hosts or [None])[0] or f.location_text))
-                ),
-                None,
-            )
+            same = next((e for e in events if e.kind == f.kind and same_parties(e, f)), None)
             if same is None:
                 events.append(new_event(f, art))
             else:
@@ -112,4 +119,16 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
         if len(match) == 1 and (not e.months or e.months & match[0].months):
             merge_into(match[0], e)
             events.remove(e)
-    return events
+    # Unnamed exercises of the same parties at compatible times are one exercise told twice.
+    kept: list[Event] = []
+    for e in events:
+        twin = next(
+            (k for k in kept if k.kind == e.kind == "exercise" and not (k.named or e.named) and e.participants
+             and set(k.participants) == set(e.participants) and compatible_dates(k.months, e.months)),
+            None,
+        )
+        if twin is None:
+            kept.append(e)
+        else:
+            merge_into(twin, e)
+    return kept

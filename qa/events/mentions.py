@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.events.countries import GEO_FEATURES, ORG_HEADS, resolve_country
+from qa.events.countries import GEO_FEATURES, ORG_HEADS, find_services, resolve_country
 from qa.text.dates import MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 # Capitalised words that start sentences or titles and are never names of places or parties.
@@ -25,7 +25,7 @@ class Mention:
     end: int
     kind: str  # "country" | "org" | "place"
     country: str | None = None
-    how: str = "name"  # for countries: name | demonym | capital
+    how: str = "name"  # for countries: name | demonym | capital | service
     role: str = "actor"  # "actor" or "location"
 
 
@@ -74,6 +74,11 @@ def find_mentions(sentence: str, orgs: dict[str, str] | None = None) -> list[Men
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(sentence):
         _scan_sequence(sentence, m.group(), m.start(), orgs, out)
+    # A service or unit ("Marines", "PLA", "USS Nimitz") stands for its country.
+    for start, end, country in find_services(sentence):
+        out = [x for x in out if x.end <= start or x.start >= end]
+        out.append(Mention(sentence[start:end], start, end, "country", country, "service"))
+    out.sort(key=lambda x: x.start)
     previous: Mention | None = None
     for mention in out:
         before = sentence[: mention.start]

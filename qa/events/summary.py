@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import re
 
-from qa.events.record import Event
+from qa.events.record import Event, unique_in_order
 
 
 def finish_record(ev: Event) -> None:
     """Name, host-as-participant, type and one-sentence summary from the gathered fields."""
+    # "European Union." at the end of a sentence is the European Union.
+    ev.participants = unique_in_order(p.strip(" .,;:!?'\"’”") for p in ev.participants)
+    ev.name = ev.name.rstrip(" .,;:")
     if ev.kind == "exercise":
         located = ev.notes.located
         ev.participants = [p for p in ev.participants if p not in located or p == ev.host]

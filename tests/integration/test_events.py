@@ -73,9 +73,11 @@ def test_seed_alliances(seed_events):
     sco = _find(events, "alliance", lambda e: "Belarus" in e["parties"] and any("SCO" in p for p in e["parties"]))
     assert sco["type"] == "AGREE"
     assert "admitted" in sco["relation"]
-    friends = _find(events, "alliance", lambda e: {"China", "Belarus", "Russia"} <= set(e["parties"]))
-    assert "friend" in friends["relation"]
-    assert friends["type"] == "COOPERATE"
+    # "close security ties" is a reported military alignment; "count Russia as a mutual friend"
+    # is an opinion about relations, which the gold set's definitions leave out (this test used
+    # to require it, a rule carved around the seed's sentence).
+    ties = _find(events, "alliance", lambda e: set(e["parties"]) == {"China", "Russia"})
+    assert "security ties" in ties["relation"] and ties["type"] == "COOPERATE"
 
 
 def test_seed_deployment(seed_events):

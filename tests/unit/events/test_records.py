@@ -21,10 +21,12 @@ ARTICLE = (
 
 
 class _Context(Context):
-    """The embedder's sense check replaced: only sentences about gyms are not military."""
+    """The rules alone (no sentence classifier, which needs the embedder), with the embedder's
+    sense check replaced: only sentences about gyms are not military."""
 
     def __init__(self, articles):
         super().__init__(None, articles)
+        self.classifier = None
         self.asked: list[str] = []
 
     def military_sense(self, texts):

@@ -1,0 +1,95 @@
+"""Proper names of exercises, by how names are written, not by any list of names:
+
+* "Exercise X" / "Operation X" / "exercise X" with X capitalised ("Exercise Joint Warrior",
+  "exercise PANAMAX-Alpha");
+* a Title-Case phrase ending in a capitalised "Exercise" / "Training" / "Drill", with an acronym
+  in parentheses after it ("Fire Control Exercise", "Group Exercise (GROUPEX)");
+* capitalised words with a year, a number or a roman numeral ("Talisman Sabre 2019",
+  "Steadfast Defender 24", "Black Skies 23-1", "Pegasus Forge III").
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.events.countries import resolve_country
+from qa.text.dates import MONTHS, WEEKDAYS
+
+_WORD = r"[A-Z][\w’'\-]*"
+_ACRONYM = r"(?:\s*\([A-Z][A-Za-z0-9\-]{1,11}\))?"
+EXERCISE_OR_OPERATION_RE = re.compile(
+    rf"\b(?:Exercise|Operation|exercise|operation)\s+(?!of\b|in\b)((?:{_WORD}|\d[\w-]*)(?:[\s-]+(?:{_WORD}|\d[\w-]*|[IVX]{{1,4}}\b)){{0,3}}{_ACRONYM})"
+)
+TITLE_NOUN_RE = re.compile(
+    rf"((?:(?:19|20)\d\d\s+)?(?:(?:{_WORD}|\d+)\s+){{1,6}})(Exercises?|Training|Drills?|War ?[Gg]ames)\b({_ACRONYM})"
+)
+NUMBERED_RE = re.compile(
+    rf"\b({_WORD}(?:\s+{_WORD}){{0,3}})[\s-]+((?:19|20)\d\d|\d{{2}}(?:-\d{{1,2}})?|[IVX]{{2,4}})\b(?![\w’'-])"
+)
+_NOT_NAME = frozenset(
+    "the a an this that these those its their his her our during at in on of for and with by from as "
+    "u.s. us said after before while when where which last next first".split()
+)
+_CALENDAR = frozenset([*MONTHS, *WEEKDAYS])
+_EXERCISE_WORD_RE = re.compile(r"\b(exercises?|drills?|war ?games|manoeuvres?|maneuvers?|training|operations?)\b", re.I)
+
+
+def _is_country(word: str) -> bool:
+    """A whole word that names a country ("Chinese", "US"), not one that merely contains a
+    country's name ("PANAMAX")."""
+    found = resolve_country(word)
+    if found is None:
+        return False
+    bare = word.strip(".,’'").lower()
+    return found.kind != "name" or bare == found.name.lower() or len(bare) <= 4
+
+
+def _clean_words(words: list[str]) -> list[str]:
+    """Drop leading words that cannot start a name (articles, possessives, countries)."""
+    while words and (
+        words[0].lower() in _NOT_NAME
+        or words[0].endswith(("’s", "'s"))
+        or _is_country(words[0])
+        or words[0].lower() in _CALENDAR
+    ):
+        words = words[1:]
+    return words
+
+
+def _last_run(text: str) -> list[str]:
+    """The capitalised or numeric words at the end of ``text``, up to a possessive or a lower-case
+    word."""
+    words = text.split()
+    run: list[str] = []
+    for w in reversed(words):
+        if w.endswith(("’s", "'s")) or not (w[0].isupper() or re.fullmatch(r"(?:19|20)\d\d|\d+", w)):
+            break
+        run.insert(0, w)
+    return run
+
+
+def named_exercise(sentence: str) -> str | None:
+    """The proper name of the exercise ``sentence`` names, or None."""
+    if sum(ch.isupper() for ch in sentence) > 0.5 * sum(ch.isalpha() for ch in sentence):
+        return None  # a headline in capitals: every word looks like a name
+    for m in EXERCISE_OR_OPERATION_RE.finditer(sentence):
+        name = m.group(1).strip()
+        words = name.split()
+        if words and words[0].lower() not in _NOT_NAME and not _is_country(words[0]):
+            return name
+    for m in TITLE_NOUN_RE.finditer(sentence):
+        run = _clean_words(_last_run(m.group(1)))
+        if not run or all(_is_country(w) for w in run):
+            continue
+        if m.start() == 0 and len(run) == 1:
+            continue  # "Training exercises ..." at the start of a sentence: not a name
+        return " ".join([*run, m.group(2)]) + m.group(3)
+    if _EXERCISE_WORD_RE.search(sentence):
+        for m in NUMBERED_RE.finditer(sentence):
+            words = _clean_words(m.group(1).split())
+            if not words or any(w.lower() in _CALENDAR for w in words):
+                continue
+            if all(_is_country(w) for w in words) or words[-1] in ("No", "No.", "Number"):
+                continue
+            return " ".join(words) + " " + m.group(2)
+    return None
