@@ -44,7 +44,35 @@ def clean_text(text: str) -> tuple[str, int]:
         kept.append(line)
     while kept and kept[-1] == "":
         kept.pop()
-    return "\n".join(kept), removed
+    return unwrap_paragraphs("\n".join(kept)), removed
+
+
+# A list item or a table row starts its own line even inside a wrapped paragraph.
+_LINE_ITEM_RE = re.compile(r"\s*(?:[-*•–|>#]|\d{1,3}[.)])\s")
+
+
+def unwrap_paragraphs(text: str) -> str:
+    """Join the lines of hard-wrapped paragraphs (text filled to a fixed width, as in plain-text
+    exports and mail), so that a sentence is not cut at every line break.
+
+    A paragraph is hard-wrapped when it has several lines, its longest line is long enough to
+    have been filled (>= 50 characters, <= 120), every line but the last fills at least half of
+    that width, and none is a list item or table row. Short lines (addresses, verse, a title above
+    a dateline) and lists are left as they are.
+    """
+    out: list[str] = []
+    for para in text.split("\n\n"):
+        lines = para.split("\n")
+        if len(lines) > 1:
+            width = max(len(line) for line in lines)
+            if (
+                50 <= width <= 120
+                and all(len(line) >= width / 2 for line in lines[:-1])
+                and not any(_LINE_ITEM_RE.match(line) for line in lines)
+            ):
+                para = " ".join(line.strip() for line in lines)
+        out.append(para)
+    return "\n\n".join(out)
 
 
 def _is_headline_like(line: str) -> bool:

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from qa.ingest.clean import (
     clean_article,
     clean_text,
@@ -119,3 +121,32 @@ def test_dateline_under_the_headline_is_not_taken_for_a_stray_link(tmp_path):
 def test_content_hash_ignores_whitespace():
     assert content_hash("a  b\nc") == content_hash("a b c")
     assert content_hash("a b c") != content_hash("a b d")
+
+
+WRAPPED = (
+    "The North Atlantic Treaty Organization is an intergovernmental military alliance\n"
+    "between 32 member states. Founded in the aftermath of World War II, NATO was\n"
+    "established with the signing of the North Atlantic Treaty in 1949."
+)
+
+
+def test_a_hard_wrapped_paragraph_is_joined_so_sentences_are_whole():
+    text, _ = clean_text(f"NATO\n\n{WRAPPED}\n\nSecond paragraph.")
+    paragraphs = text.split("\n\n")
+    assert paragraphs[0] == "NATO" and paragraphs[2] == "Second paragraph."
+    assert "\n" not in paragraphs[1]
+    assert "Founded in the aftermath of World War II, NATO was established with the signing" in paragraphs[1]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Headquarters\nBoulevard Leopold III\n1110 Brussels, Belgium",  # short lines: an address
+        "Members that joined in 1949 and still take part in every exercise:\n- Belgium\n- Canada\n- Denmark",
+        "1. The first point of the agreement covers joint air patrols over the Baltic\n"
+        "2. The second point covers the exchange of liaison officers between both navies",
+    ],
+)
+def test_lists_addresses_and_short_lines_keep_their_breaks(block):
+    text, _ = clean_text(block)
+    assert text == block
