@@ -207,12 +207,12 @@ def evaluate(
     on_article: Callable[[str], None] | None = None,
 ) -> EvalReport | EventsEvalReport:
     """Run a question set (accuracy, abstention, retrieval hit@k, quotes, latency, coverage by
-    confidence) or score the offline event extractor against an events gold file (per kind
+    confidence) or score the event extractor (the LLM's when one is configured) against an events gold file (per kind
     precision, recall, F1 and participant overlap)."""
     from qa.evaluation.events_gold import evaluate_events, is_events_gold_file
     from qa.evaluation.questions import run_eval
 
-    if is_events_gold_file(path):
-        return evaluate_events(path, settings, on_article=on_article)
     llm = _llm(settings)
+    if is_events_gold_file(path):
+        return evaluate_events(path, settings, on_article=on_article, llm=llm)
     return run_eval(path, settings, k=k, extractive=llm is None, llm=llm, on_item=on_item)

@@ -228,7 +228,8 @@ def events_score(report) -> None:
     from rich.table import Table
 
     data = report.to_dict()
-    table = Table(show_header=True, title=f"{data['articles']} articles scored ({data['missing_articles']} of the gold file not indexed)", title_justify="left")
+    title = f"{data['mode']} extractor, {data['articles']} articles scored ({data['missing_articles']} of the gold file not indexed)"
+    table = Table(show_header=True, title=title, title_justify="left")
     for col in ("kind", "gold", "found", "matched", "precision", "recall", "F1", "Jaccard"):
         table.add_column(col, justify="left" if col == "kind" else "right")
     rows = [*data["kinds"].items(), ("all", data["overall"])]

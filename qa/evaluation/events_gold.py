@@ -34,6 +34,7 @@ from qa.evaluation.events_matching import (
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.events.classifier import KindClassifier
+    from qa.llm.chat import ChatLLM
     from qa.retrieval.articles import Article
 
 @dataclass
@@ -117,11 +118,13 @@ def evaluate_events(
     on_article: Callable[[str], None] | None = None,
     only_ids: Iterable[str] | None = None,
     classifier: KindClassifier | None = None,
+    llm: ChatLLM | None = None,
 ) -> EventsEvalReport:
-    """Run the offline extractor on every indexed article of the gold file (or of ``only_ids``)
-    and score it; gold articles missing from the index are counted, not scored. ``classifier``
-    replaces the shipped sentence classifier (threshold choice in ``scripts/train_events.py``)."""
-    from qa.events.extract import extract_offline
+    """Run the event extractor on every indexed article of the gold file (or of ``only_ids``)
+    and score it; gold articles missing from the index are counted, not scored. ``llm``: score
+    the LLM extractor instead of the offline one. ``classifier`` replaces the shipped sentence
+    classifier (threshold choice in ``scripts/train_events.py``)."""
+    from qa.events.extract import extract_events, extract_offline
     from qa.retrieval.articles import load_articles
 
     gold_arts = load_gold(path)
@@ -139,11 +142,17 @@ def evaluate_events(
         art = by_id.get(gid)
         if art is None:
             continue
-        predicted[gid] = [Pred.of(e) for e in extract_offline(settings, [art], classifier=classifier)]
+        if llm is not None:
+            found = extract_events(settings, llm=llm, articles=[art])
+        else:
+            found = extract_offline(settings, [art], classifier=classifier)
+        predicted[gid] = [Pred.of(e) for e in found]
         if on_article is not None:
             on_article(gid)
     present = {g: ev for g, ev in gold.items() if g in by_id}
-    return score_articles(present, predicted, path=str(path), missing=len(gold) - len(present))
+    report = score_articles(present, predicted, path=str(path), missing=len(gold) - len(present))
+    report.mode = "offline" if llm is None else "llm"
+    return report
 
 
 def split_ids(ids: Iterable[str], seed: int, report_share: float = 0.4) -> tuple[list[str], list[str]]:

@@ -170,6 +170,7 @@ class EventsEvalReport:
     missing: int  # gold articles (of those asked for) not in the index
     kinds: dict[str, KindScore]
     errors: list[ArticleErrors] = field(default_factory=list, repr=False)
+    mode: str = "offline"  # which extractor was scored: offline | llm
 
     @property
     def overall(self) -> KindScore:
@@ -184,6 +185,7 @@ class EventsEvalReport:
     def to_dict(self) -> dict:
         return {
             "path": self.path,
+            "mode": self.mode,
             "articles": self.articles,
             "missing_articles": self.missing,
             "matching": "same article and kind; names agree or participant Jaccard >= 0.5; one to one",
