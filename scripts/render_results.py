@@ -1,6 +1,8 @@
-"""Render README's recorded-results block from eval/results/*.json (never typed by hand).
+"""Render README's recorded-results blocks from eval/results/*.json (never typed by hand): the
+support and injection checks (``results``), and the offline answerer's ``qa eval`` runs saved by
+``scripts/record_eval.py`` with the figures of ``scripts/train_answerer.py`` (``eval``).
 
-    .venv/bin/python scripts/render_results.py          # rewrites the block between the markers
+    .venv/bin/python scripts/render_results.py          # rewrites the blocks between the markers
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "eval" / "results"
 START, END = "<!-- results:start -->", "<!-- results:end -->"
+EVAL_START, EVAL_END = "<!-- eval:start -->", "<!-- eval:end -->"
+EVAL_SETS = ("squad_test", "defence_dev", "defence_dev_mix", "heldout_mix", "seeds_dev_mix")
 
 
 def _pct(x: float) -> str:
@@ -40,12 +44,68 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def _opt(x: float | None) -> str:
+    return "n/a" if x is None else _pct(x)
+
+
+def render_eval() -> str:
+    trained = json.loads((RESULTS / "answerer.json").read_text())
+    lines = [
+        "| questions | index | used for | answer accuracy | refusals right | answerable refused | hit@k | latency p50 / p95 |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+        f"| `squad2/train.jsonl` ({trained['train_out_of_fold']['answerable']} + "
+        f"{trained['train_out_of_fold']['unanswerable']} unanswerable), out of fold "
+        f"| 16 SQuAD 2.0 articles | fitting both models and choosing the operating point "
+        f"| {_pct(trained['train_out_of_fold']['answer_accuracy'])} "
+        f"| {_pct(trained['train_out_of_fold']['abstention_accuracy'])} "
+        f"| {_pct(trained['train_out_of_fold']['false_abstentions'])} | | |",
+    ]
+    runs = {}
+    for name in EVAL_SETS:
+        path = RESULTS / f"eval_{name}.json"
+        if not path.exists():
+            continue
+        r = runs[name] = json.loads(path.read_text())
+        lines.append(
+            f"| `{r['file'].removeprefix('../shared/eval/')}` ({r['answerable']} + {r['unanswerable']} unanswerable) "
+            f"| {r['index_description']} | {r['used_for']} | {_opt(r['answer_accuracy'])} "
+            f"| {_opt(r['abstention_accuracy'])} | {_opt(r['false_abstention_rate'])} "
+            f"| {_opt(r['retrieval_hit_at_k'])} | {r['latency_p50_s']:.2f} / {r['latency_p95_s']:.2f} s |"
+        )
+    for name in ("squad_test", "defence_dev"):
+        r = runs.get(name)
+        if not r or not r.get("coverage"):
+            continue
+        lines += [
+            "",
+            f"Coverage against accuracy, `{r['file'].removeprefix('../shared/eval/')}` over {r['index_description']} "
+            "(`qa eval` prints this table; * marks the shipped operating point):",
+            "",
+            "| answer when confidence ≥ | answered | accuracy of those answers | answerable answered right | unanswerable refused |",
+            "|---:|---:|---:|---:|---:|",
+        ]
+        for row in r["coverage"]:
+            mark = " *" if r.get("operating_point") is not None and abs(row["confidence_at_least"] - r["operating_point"]) < 1e-9 else ""
+            lines.append(
+                f"| {row['confidence_at_least']:.2f}{mark} | {_opt(row['coverage'])} | {_opt(row['accuracy_of_answers'])} "
+                f"| {_opt(row['answerable_correct'])} | {_opt(row['unanswerable_refused'])} |"
+            )
+    return "\n".join(lines)
+
+
+def _replace(text: str, start: str, end: str, body: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}\n{end}{tail}"
+
+
 def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    readme.write_text(f"{head}{START}\n{render()}\n{END}{tail}", encoding="utf-8")
+    text = _replace(text, START, END, render())
+    if EVAL_START in text:
+        text = _replace(text, EVAL_START, EVAL_END, render_eval())
+    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,15 @@ NOT_FOUND = "The indexed articles do not answer this question."
 
 
 @dataclass
+class Draft:
+    """What the extractive answerer would have said, kept when it abstains (``qa eval`` scores it
+    for the coverage-accuracy table)."""
+
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
 class Answer:
     question: str
     answer: str  # text with [n] markers, or NOT_FOUND
@@ -42,12 +51,17 @@ class Answer:
     # cited sentences were checked (citation precision = (checked - dropped) / checked)
     unsupported: list[dict] = field(default_factory=list)
     claims_checked: int = 0
+    # Extractive mode: the calibrated probability that the answer is right (also when it abstained
+    # below the operating point; 0 when a hard check failed), and the answer it would have given.
+    confidence: float | None = None
+    draft: Draft | None = None
 
     def to_dict(self) -> dict:
         return {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "mode": self.mode,
             "reason": self.reason,
             "citations": [

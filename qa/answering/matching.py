@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.retrieval.question import Term
-from qa.text.dates import MONTH_WORDS, WEEKDAYS
+from qa.text.dates import MONTH_WORDS, MONTHS, WEEKDAYS
 from qa.text.terms import STOPWORDS, lex_terms, normalise, stem, word_tokens
 
 NUMBER_WORDS = frozenset(
@@ -39,8 +39,9 @@ def term_in(term: Term, text: str, stems: set[str] | None = None) -> bool:
     if term.kind in ("number", "quoted"):
         pattern = r"[-\s]?".join(re.escape(p) for p in re.split(r"[-\s]+", term.text) if p)
         return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", text.lower().replace("’", "'")) is not None
-    if term.acronym:
-        return re.search(rf"(?<![A-Za-z0-9]){re.escape(term.text.upper())}(?![A-Za-z0-9])", text) is not None
+    if term.acronym:  # with its case, dotted or not ("US" ~ "U.S.")
+        dotted = r"\.?".join(re.escape(ch) for ch in term.text.upper())
+        return re.search(rf"(?<![A-Za-z0-9.]){dotted}\.?(?![A-Za-z0-9])", text) is not None
     stems = stems if stems is not None else set(lex_terms(text))
     if term.stem in stems:
         return True
@@ -49,6 +50,15 @@ def term_in(term: Term, text: str, stems: set[str] | None = None) -> bool:
         prefix = term.text[:n]
         return any(s.startswith(prefix) for s in stems)
     return False
+
+
+def dated(text: str, date: str | None) -> str:
+    """``text`` with its article's publication date spelled out ("2016 April"), so a year or month
+    that the question names counts as found in an article published then."""
+    if not date or not re.match(r"\d{4}-\d{2}", date):
+        return text
+    year, month = int(date[:4]), int(date[5:7])
+    return f"{text}\n{year} {MONTHS[month - 1].capitalize() if 1 <= month <= 12 else ''}"
 
 
 def answer_type_ok(expects: str, sentence: str, question_stems: set[str]) -> bool:

@@ -41,3 +41,29 @@ def eval_report(report) -> None:
         f"{report.latency_mean_s:.2f} / {report.latency_p50_s:.2f} / {report.latency_p95_s:.2f} / {report.latency_max_s:.2f} s",
     )
     _out.print(table)
+    if report.coverage:
+        eval_coverage(report)
+
+
+def eval_coverage(report) -> None:
+    """Coverage against accuracy: what the answerer would give at each confidence level."""
+    from rich.table import Table
+
+    table = Table(
+        show_header=True,
+        title="coverage and accuracy by confidence (* = the shipped operating point)",
+        title_justify="left",
+    )
+    for name in ("answer when confidence >=", "answered", "accuracy of those answers", "answerable answered right", "unanswerable refused"):
+        table.add_column(name, justify="right")
+    for row in report.coverage:
+        level = row["confidence_at_least"]
+        mark = " *" if report.operating_point is not None and abs(level - report.operating_point) < 1e-9 else ""
+        table.add_row(
+            f"{level:.2f}{mark}",
+            f"{row['answered']} ({_pct(row['coverage'])})",
+            _pct(row["accuracy_of_answers"]),
+            _pct(row["answerable_correct"]),
+            _pct(row["unanswerable_refused"]),
+        )
+    _out.print(table)

@@ -50,6 +50,11 @@ class ItemResult:
     latency_s: float = 0.0
     claims_checked: int = 0  # LLM mode: cited sentences the support check judged
     claims_supported: int = 0
+    # Extractive mode: the calibrated probability that the answer is right, and whether the answer
+    # it gave or would have given (when it abstained) is right; for an unanswerable question any
+    # answer is wrong.
+    confidence: float | None = None
+    draft_correct: bool | None = None
 
 
 @dataclass
@@ -71,6 +76,9 @@ class EvalReport:
     latency_max_s: float
     items: list[ItemResult] = field(default_factory=list)
     citation_precision: float | None = None  # LLM mode: share of cited sentences supported
+    # Extractive mode: accuracy of the answers given at several confidence levels (see coverage_table)
+    coverage: list[dict] = field(default_factory=list)
+    operating_point: float | None = None  # the shipped threshold
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -90,7 +98,7 @@ def facts_found(answer_text: str, groups: list[list[str]]) -> bool:
     return all(any(_norm(alt) in text for alt in group) for group in groups)
 
 
-def _matches_source(found: str, path: str, expected: list[str]) -> bool:
+def matches_source(found: str, path: str, expected: list[str]) -> bool:
     names = {found, found.split("#")[0], Path(path).name if path else ""}
     return any(e in names or Path(e).name in names for e in expected)
 
@@ -125,6 +133,14 @@ def quote_is_verbatim(quote: str, path: str) -> bool:
     return any(is_verbatim(quote, text) for text in _original_texts(path))
 
 
+def _answer_correct(q: EvalQuestion, text: str, citations: list) -> bool:
+    """An answer (not an abstention) to ``q`` holds every expected fact and cites an expected source."""
+    if not q.answerable:
+        return False
+    cited = not q.sources or any(matches_source(c.source, c.path, q.sources) for c in citations)
+    return cited and facts_found(text, q.expect_any)
+
+
 def score_item(q: EvalQuestion, answer: Answer) -> ItemResult:
     item = ItemResult(
         q.id,
@@ -138,7 +154,15 @@ def score_item(q: EvalQuestion, answer: Answer) -> ItemResult:
         cited_sources=[c.source for c in answer.citations],
         claims_checked=answer.claims_checked,
         claims_supported=answer.claims_checked - len(answer.unsupported),
+        confidence=answer.confidence,
     )
+    if answer.confidence is not None:
+        if not answer.abstained:
+            item.draft_correct = _answer_correct(q, answer.answer, answer.citations)
+        elif answer.draft is not None:
+            item.draft_correct = _answer_correct(q, answer.draft.answer, answer.draft.citations)
+        else:
+            item.draft_correct = False
     for c in answer.citations:
         item.quotes += 1
         item.verbatim_quotes += quote_is_verbatim(c.quote, c.path)
@@ -146,14 +170,42 @@ def score_item(q: EvalQuestion, answer: Answer) -> ItemResult:
         item.facts_found = not answer.abstained and facts_found(answer.answer, q.expect_any)
         item.cited_expected = (
             not answer.abstained
-            and (not q.sources or any(_matches_source(c.source, c.path, q.sources) for c in answer.citations))
+            and (not q.sources or any(matches_source(c.source, c.path, q.sources) for c in answer.citations))
         )
         item.correct = bool(item.facts_found and item.cited_expected)
         if q.sources:
-            item.retrieval_hit = any(_matches_source(c.source, c.path, q.sources) for c in answer.retrieved)
+            item.retrieval_hit = any(matches_source(c.source, c.path, q.sources) for c in answer.retrieved)
     else:
         item.correct = answer.abstained
     return item
+
+
+COVERAGE_LEVELS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0)
+
+
+def coverage_table(items: list[ItemResult], levels: tuple[float, ...] = COVERAGE_LEVELS) -> list[dict]:
+    """For each confidence level: how many questions would be answered if the answerer answered
+    at and above it, how many of those answers are right, and what that means for answerable
+    questions (answered correctly) and unanswerable ones (refused). Needs per-item confidence
+    (extractive mode); an item with none is left out."""
+    scored = [i for i in items if i.confidence is not None]
+    rows = []
+    ans = [i for i in scored if i.answerable]
+    unans = [i for i in scored if not i.answerable]
+    for level in levels:
+        given = [i for i in scored if i.confidence >= level and i.confidence > 0]
+        taken = {id(i) for i in given}
+        rows.append(
+            {
+                "confidence_at_least": level,
+                "answered": len(given),
+                "coverage": _share([id(i) in taken for i in scored]),
+                "accuracy_of_answers": _share([bool(i.draft_correct) for i in given]),
+                "answerable_correct": _share([id(i) in taken and bool(i.draft_correct) for i in ans]),
+                "unanswerable_refused": _share([id(i) not in taken for i in unans]),
+            }
+        )
+    return rows
 
 
 def _share(values: list[bool]) -> float | None:
@@ -213,7 +265,26 @@ def run_eval(
         latency_max_s=latencies[-1],
         items=items,
         citation_precision=(sum(i.claims_supported for i in items) / checked) if checked else None,
+        coverage=_coverage(items, mode),
+        operating_point=_operating_point() if mode == "extractive" else None,
     )
+
+
+def _coverage(items: list[ItemResult], mode: str) -> list[dict]:
+    if mode != "extractive" or not any(i.confidence is not None for i in items):
+        return []
+    op = _operating_point()
+    levels = sorted(set(COVERAGE_LEVELS) | ({round(op, 4)} if op is not None else set()), reverse=True)
+    return coverage_table(items, tuple(levels))
+
+
+def _operating_point() -> float | None:
+    from qa.answering.scorer import threshold
+
+    try:
+        return threshold()
+    except (OSError, KeyError, RuntimeError):
+        return None
 
 
 def percentile(values: list[float], q: float) -> float:

