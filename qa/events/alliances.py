@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import re
 
-from qa.events.cues import ALIGNMENT_RE, JOIN_RE, MILITARY_RE, NEGATED_RE
+from qa.events.cues import ALIGNMENT_RE, JOIN_RE, NEGATED_RE, SECURITY_TIE_RE
 from qa.events.frame import Frame, country_lists
 from qa.events.mentions import Mention, org_name
 from qa.events.record import unique_in_order
 from qa.retrieval.articles import Sentence
 
+# After "joined", what it joined is left unsaid or called "the alliance": the organisation the
+# article is about ("Kenya joined on 1 September", "Oman has joined the alliance").
+_UNNAMED_TARGET_RE = re.compile(
+    r"^\s*(?:(?:the|this) (?:alliance|organi[sz]ation|treaty|pact|bloc|coalition|grouping)\b|"
+    r"(?:in|on) (?:\d|[A-Z][a-z]+ \d)|[.;,]|$)"
+)
 
-def alliance_frame(sent: Sentence, orgs: dict[str, str], mentions: list[Mention]) -> Frame | None:
-    """The alignment ``sent`` reports, None when it reports none (or denies one)."""
+
+def alliance_frame(sent: Sentence, orgs: dict[str, str], mentions: list[Mention], article_org: str | None = None) -> Frame | None:
+    """The alignment ``sent`` reports, None when it reports none (or denies one); ``article_org``
+    is the organisation the article is about, for a country that "joined" without naming it."""
     text = sent.text
     join = JOIN_RE.search(text)
     actors = [m for m in mentions if m.kind == "country" and m.role == "actor"]
@@ -21,6 +29,12 @@ def alliance_frame(sent: Sentence, orgs: dict[str, str], mentions: list[Mention]
     if join and not NEGATED_RE.search(text[: join.start()]):
         joiners = [m for m in actors if m.end <= join.start()]
         target = next((m for m in org_mentions if m.start >= join.end() - 1), None)
+        if joiners and target is None and article_org and _UNNAMED_TARGET_RE.match(text[join.end() :]):
+            f = Frame(sent, "alliance")
+            f.participants = unique_in_order([joiners[-1].country, article_org])
+            f.relation, f.relation_kind, f.joins = join.group().strip(), "agree", True
+            f.name = f"{joiners[-1].country} {f.relation} {article_org}"
+            return f
         if joiners and target is not None:
             # the countries in the list closest before the verb
             groups = country_lists(text, [m for m in mentions if m.end <= join.start()])
@@ -65,7 +79,7 @@ def alliance_frame(sent: Sentence, orgs: dict[str, str], mentions: list[Mention]
         f.relation_kind = "agree"
         f.name = f"{'–'.join(parties)} agreement"
     else:
-        f.relation_kind = "cooperate" if MILITARY_RE.search(text) else "cooperate-civil"
+        f.relation_kind = "cooperate" if SECURITY_TIE_RE.search(text) else "cooperate-civil"
         if word in ("membership", "members", "member") and org_parties:
             f.participants = unique_in_order([*org_parties, *parties])
             f.name = f"{org_parties[0]} membership"

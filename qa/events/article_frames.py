@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 from qa.events.alliances import alliance_frame
 from qa.events.classifier import KindClassifier, load_classifier
 from qa.events.countries import province_country
-from qa.events.cues import ALIGNMENT_RE, DEPLOYED_FORCE_RE, MILITARY_RE, exercise_cue
+from qa.events.cues import (
+    ALIGNMENT_RE,
+    DEPLOYED_FORCE_RE,
+    MILITARY_RE,
+    SECURITY_TIE_RE,
+    exercise_cue,
+)
 from qa.events.deployments import deployment_frame
 from qa.events.exercise_names import named_exercise
 from qa.events.exercises import exercise_frame
@@ -50,6 +56,28 @@ class Context:
             self.orgs.update(acronym_definitions(art.text))
         self._embedder = None
         self._protos = None
+        self._publishers: dict[str, str] | None = None
+        self._doc_ids = [a.doc_id for a in articles]
+
+    def publisher(self, art: Article) -> str:
+        """The publisher and address the index keeps for ``art`` ("" when it keeps none, or
+        there is no index: articles built in memory)."""
+        if self._publishers is None:
+            self._publishers = {}
+            try:
+                from qa.storage.store import open_store
+
+                store = open_store(self.settings)
+                try:
+                    for _id, meta, _ in store.iter_records(where={"doc_id": {"$in": self._doc_ids}} if self._doc_ids else None):
+                        found = " ".join(str(meta.get(k) or "") for k in ("publisher", "url")).strip()
+                        if found:
+                            self._publishers.setdefault(meta.get("doc_id", ""), found)
+                finally:
+                    store.close()
+            except Exception:  # noqa: BLE001 - no index, or one without these fields: no publisher
+                self._publishers = {}
+        return self._publishers.get(art.doc_id, "")
 
     def embedder(self):
         from qa.storage.embedders import get_embedder
@@ -85,12 +113,12 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
     verdicts = ctx.classifier.predict(ctx.embedder(), [s.text for s in sents])
     frames: list[Frame] = []
     prev_actors: list[str] = []
-    main_org = article_org(art, ctx.orgs) if any("alliance" in k for k in verdicts) else None
+    main_org = article_org(art, ctx.orgs) if any("alliance" in k for k in verdicts) or _JOINED_RE.search(art.text) else None
     for sent, kinds in zip(sents, verdicts, strict=True):
         mentions = find_mentions(sent.text, ctx.orgs)
         if "exercise" in kinds or (exercise_cue(sent.text) and named_exercise(sent.text)):
             frames.append(exercise_frame(sent, art, ctx.orgs, mentions, prev_actors))
-        al = alliance_frame(sent, ctx.orgs, mentions) if mentions else None
+        al = alliance_frame(sent, ctx.orgs, mentions, main_org) if mentions else None
         # an alignment is written with its vocabulary (allies, pact, member...): without it the
         # classifier takes lists of countries (sport results, tours) for alignments
         if "alliance" in kinds and ALIGNMENT_RE.search(sent.text):
@@ -114,6 +142,20 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
     return frames
 
 
+def article_parties(art: Article, orgs: dict[str, str]) -> list[str]:
+    """The countries and organisations an article names at least twice, most named first."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for sent in art.sentences:
+        for m in find_mentions(sent.text, orgs):
+            if m.kind == "country" and m.country and m.how != "capital":
+                counts[m.country] += 1
+            elif m.kind == "org" and _party_org(sent.text, m, orgs):
+                counts[org_name(m.text, orgs)] += 1
+    return [p for p, n in counts.most_common() if n >= 2]
+
+
 def article_country(art: Article, orgs: dict[str, str]) -> str | None:
     """The country an article is mostly about: the most named one (as a country, a demonym, a
     service or unit, or one of its states and provinces), when it is named at least twice and
@@ -135,6 +177,7 @@ def article_country(art: Article, orgs: dict[str, str]) -> str | None:
     return top[0][0]
 
 
+_JOINED_RE = re.compile(r"\bjoin(?:ed|s|ing)?\b", re.I)
 _ORG_ANAPHOR_RE = re.compile(r"\b(?:the|this) (?:alliance|organi[sz]ation|treaty|pact|bloc|coalition|grouping)\b", re.I)
 
 
@@ -176,7 +219,7 @@ def loose_frame(sent: Sentence, kind: str, mentions: list[Mention], orgs: dict[s
     f.location_countries, f.location_text = located, where
     f.places = find_places(sent.text, orgs)
     if kind == "alliance":
-        f.relation_kind = "cooperate" if MILITARY_RE.search(sent.text) else "cooperate-civil"
+        f.relation_kind = "cooperate" if SECURITY_TIE_RE.search(sent.text) else "cooperate-civil"
         f.name = org_names[0] if org_names else f"{'–'.join(f.participants)} alignment"
     else:
         dest = f.hosts[0] if f.hosts else (located[0] if located else where or (f.places[0] if f.places else None))

@@ -228,3 +228,27 @@ def _provinces() -> dict[str, str]:
 def province_country(text: str) -> str | None:
     """The country of a state or province ("Texas" -> United States), None otherwise."""
     return _provinces().get(text.strip().lower())
+
+
+# Publishers of a national military's own news (its public-affairs releases): what they report is
+# that military's activity, so their home country takes part even where a release names only a
+# unit ("The 78th Medical Group conducted...") or the foreign place it trains in. Matched on the
+# article's source address.
+MILITARY_PUBLISHERS: dict[str, tuple[str, ...]] = {
+    "United States": ("dvidshub.net", "defense.gov", "army.mil", "navy.mil", "af.mil", "marines.mil", "spaceforce.mil"),
+    "United Kingdom": ("royalnavy.mod.uk", "army.mod.uk", "raf.mod.uk"),
+    "Australia": ("defence.gov.au",),
+    "Canada": ("forces.gc.ca",),
+    "New Zealand": ("nzdf.mil.nz",),
+}
+
+
+def publisher_country(source: str) -> str | None:
+    """The country whose military publishes ``source`` (a URL or a source line), None otherwise."""
+    import re
+
+    for host in re.findall(r"(?:[a-z]+://)?((?:[\w-]+\.)+[a-z]{2,})(?=[/\s]|$)", (source or "").lower()):
+        for country, domains in MILITARY_PUBLISHERS.items():
+            if any(host == d or host.endswith("." + d) for d in domains):
+                return country
+    return None

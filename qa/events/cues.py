@@ -30,6 +30,8 @@ MILITARY_RE = re.compile(
     r"servicemen|sailors|drones?|nuclear)\b",
     re.IGNORECASE,
 )
+# A tie with a military or security side (what an alliance is), not trade or company ties.
+SECURITY_TIE_RE = re.compile(MILITARY_RE.pattern + r"|\b(?:security|alliances?|allied)\b", re.IGNORECASE)
 ALIGNMENT_RE = re.compile(
     r"\b(join(?:ed|s|ing)?|admitted|admission|accession|membership|members?|alliances?|allies|ally|allied|pact|"
     r"treaty|agreements?|accord|partnership|partners?|signed|bloc|friends?|friendship|ties|alignment|aligned|"

@@ -24,7 +24,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qa.events.article_frames import Context, article_country, article_frames
+from qa.events.article_frames import Context, article_country, article_frames, article_parties
+from qa.events.countries import publisher_country
 from qa.events.grouping import group_article
 from qa.events.llm_extract import extract_llm
 from qa.events.merge import merge_events
@@ -73,12 +74,27 @@ def extract_offline(settings: Settings, articles: list[Article], *, classifier: 
     events: list[Event] = []
     for art in articles:
         found = group_article(article_frames(art, ctx), art)
+        publisher = publisher_country(ctx.publisher(art)) or publisher_country(art.source)
+        if publisher:
+            # a military's own release reports that military's exercises, wherever they are held
+            for e in found:
+                if e.kind == "exercise" and publisher not in e.participants:
+                    e.participants = [publisher, *e.participants]
         if any(e.kind == "exercise" and not (e.participants or e.host) for e in found):
             # an exercise with no party named in its sentences is the article's own country's
             home = article_country(art, ctx.orgs)
             for e in found:
                 if home and e.kind == "exercise" and not (e.participants or e.host):
                     e.participants = [home]
+        if any(e.kind == "alliance" and len(e.participants) == 1 for e in found):
+            # an alignment names two sides; one written alone ("its U.S. ally") is with the
+            # party the article is otherwise about
+            parties = article_parties(art, ctx.orgs)
+            for e in found:
+                if e.kind == "alliance" and len(e.participants) == 1:
+                    other = next((p for p in parties if p not in e.participants), None)
+                    if other:
+                        e.participants.append(other)
         events.extend(found)
     events = merge_events(events)
     for ev in events:
@@ -87,11 +103,14 @@ def extract_offline(settings: Settings, articles: list[Article], *, classifier: 
 
 
 def _complete(ev: Event) -> bool:
-    """A record says enough: an exercise has a party, a name or a place. (Alignments with one
-    party and deployments with no destination stay: on the choosing split, requiring either lost
-    more true records than false ones.)"""
+    """A record says enough: an exercise has a party, a name or a place; an alignment has two
+    parties and a military or security side (trade and company ties are not alliances: a
+    cooperation whose sentences name nothing military is one). (Deployments with no destination
+    stay: on the choosing split, requiring one lost more true records than false ones.)"""
     if ev.kind == "exercise":
         return bool(ev.participants or ev.named or ev.host or ev.places)
+    if ev.kind == "alliance":
+        return len(ev.participants) >= 2 and ev.notes.relation_kind != "cooperate-civil"
     return bool(ev.participants)
 
 

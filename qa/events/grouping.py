@@ -3,6 +3,8 @@ are absorbed into one record, following the article as it moves between exercise
 
 from __future__ import annotations
 
+import re
+
 from qa.events.countries import resolve_country
 from qa.events.frame import Frame
 from qa.events.merge import merge_into, name_key
@@ -52,6 +54,10 @@ def absorb(ev: Event, frame: Frame, art: Article) -> None:
         ev.articles.append(art)
 
 
+# A join that happened ("joined", "was admitted to"), not one hoped for ("to join", "joining").
+_DONE_JOIN_RE = re.compile(r"\b(?:joined|admitted|accepted|became|ratified|signed|accession)\b", re.I)
+
+
 def compatible_dates(a: set[int], b: set[int]) -> bool:
     """Months that could be the same exercise: either unknown, or at least one in common."""
     return not a or not b or bool(a & b)
@@ -68,6 +74,8 @@ def same_parties(ev: Event, frame: Frame) -> bool:
         return False
     if len(a & b) / len(a | b) >= 0.5:
         return True
+    if frame.joins and _DONE_JOIN_RE.search(frame.relation or ""):
+        return False  # each country that joined an organisation is its own accession
     return any(resolve_country(p) is None for p in a & b)
 
 

@@ -102,6 +102,9 @@ def _scan_sequence(sentence: str, seq: str, base: int, orgs: dict[str, str], out
     if last in GEO_FEATURES and len(words) >= 2:
         out.append(Mention(seq, base, base + len(seq), "place"))
         return
+    # A run of words in capitals is a headline or a dateline ("PORT OF BUSAN, South Korea"), not
+    # a row of acronyms.
+    caps_run = len(words) >= 2 and all(w[2].isupper() for w in words if any(ch.isalpha() for ch in w[2]))
     i = 0
     while i < len(words):
         matched = False
@@ -111,7 +114,7 @@ def _scan_sequence(sentence: str, seq: str, base: int, orgs: dict[str, str], out
             if piece.split()[-1].lower() in ("of", "and", "the"):
                 continue
             start = base + a
-            if piece in orgs or (piece.isupper() and 2 <= len(piece) <= 6 and resolve_country(piece) is None and piece.isalpha()):
+            if piece in orgs or (not caps_run and piece.isupper() and 2 <= len(piece) <= 6 and resolve_country(piece) is None and piece.isalpha()):
                 out.append(Mention(piece, start, start + len(piece), "org"))
                 matched = True
             else:

@@ -1,0 +1,82 @@
+"""Who the parties of a record are: a military's own releases, datelines in capitals, countries
+that join an organisation the sentence does not name, and alignments with a security side. No
+model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.events.alliances import alliance_frame
+from qa.events.countries import publisher_country
+from qa.events.frame import Frame
+from qa.events.grouping import group_article
+from qa.events.mentions import find_mentions
+from tests.unit.events.articles import article, sentence
+
+
+@pytest.mark.parametrize(
+    ("source", "country"),
+    [
+        ("https://www.dvidshub.net/news/254270/exercise-exercise-exercise", "United States"),
+        ("https://www.army.mil/article/12345", "United States"),
+        ("https://www.royalnavy.mod.uk/news", "United Kingdom"),
+        ("MailOnline via someone.github.io", None),
+        ("https://notarmy.mil.example.com/a", None),
+        ("defence_dev.jsonl#dvids-254270", None),
+        ("", None),
+    ],
+)
+def test_a_militarys_own_publisher_gives_its_country(source, country):
+    assert publisher_country(source) == country
+
+
+def test_a_dateline_in_capitals_is_not_a_row_of_acronyms():
+    text = "PORT OF BUSAN, South Korea – The brigade executed an emergency deployment readiness exercise."
+    kinds = {m.text: m.kind for m in find_mentions(text)}
+    assert "PORT" not in kinds and "BUSAN" not in kinds
+    assert kinds.get("South Korea") == "country"
+    # an acronym on its own is still an organisation
+    assert {m.text: m.kind for m in find_mentions("Finland joined NATO in April.")}["NATO"] == "org"
+
+
+def test_joining_an_unnamed_organisation_is_joining_the_articles():
+    sent, _ = sentence("The number of members reached 42 when Kenya joined on 1 September 2022.")
+    f = alliance_frame(sent, {}, find_mentions(sent.text), "Islamic Military Counter Terrorism Coalition (IMCTC)")
+    assert f.participants == ["Kenya", "Islamic Military Counter Terrorism Coalition (IMCTC)"] and f.joins
+    sent, _ = sentence("However, Oman has joined the alliance.")
+    f = alliance_frame(sent, {}, find_mentions(sent.text), "NATO")
+    assert f.participants == ["Oman", "NATO"]
+    # joining something else (an exercise, a team) is not joining the article's organisation
+    sent, _ = sentence("Later, Oman joined the exercise off the coast.")
+    f = alliance_frame(sent, {}, find_mentions(sent.text), "NATO")
+    assert f is None or "NATO" not in f.participants
+    # without an organisation the article is about, nothing is made up
+    sent, _ = sentence("Kenya joined on 1 September 2022.")
+    assert alliance_frame(sent, {}, find_mentions(sent.text)) is None
+
+
+def test_each_accession_is_its_own_record_but_hopes_to_join_are_not():
+    art = article(
+        "The coalition has 41 members including Egypt and Jordan. Kenya joined in 2022. "
+        "Indonesia is studying the possibility of joining."
+    )
+    s = art.sentences
+    org = "Coalition (IMC)"
+    frames = [
+        Frame(s[0], "alliance", participants=[org, "Egypt", "Jordan"]),
+        Frame(s[1], "alliance", participants=["Kenya", org], joins=True, relation="joined"),
+        Frame(s[2], "alliance", participants=["Indonesia", org], joins=True, relation="joining"),
+    ]
+    events = group_article(frames, art)
+    assert sorted(sorted(e.participants) for e in events) == [
+        ["Coalition (IMC)", "Egypt", "Indonesia", "Jordan"],
+        ["Coalition (IMC)", "Kenya"],
+    ]
+
+
+def test_security_ties_are_a_military_alignment_trade_ties_are_not():
+    sent, _ = sentence("China and Russia have close security ties, officials said.")
+    assert alliance_frame(sent, {}, find_mentions(sent.text)).relation_kind == "cooperate"
+    sent, _ = sentence("Malaysia and Singapore signed a partnership on trade in palm oil.")
+    f = alliance_frame(sent, {}, find_mentions(sent.text))
+    assert f is None or f.relation_kind != "cooperate"
