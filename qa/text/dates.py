@@ -83,8 +83,15 @@ def month_number(text: str) -> int | None:
 
 
 def is_iso(value: str | None) -> bool:
-    """``value`` is a YYYY-MM-DD date (event fields keep other dates as written)."""
-    return bool(value and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
+    """``value`` is a real YYYY-MM-DD date (event fields keep other dates as written; an LLM's
+    "2024-02-30" is not one, and would fail wherever the date is used as a date)."""
+    if not value or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _has_year(text: str) -> bool:

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from qa.errors import InputError
-from qa.text.dates import day_ord, parse_bound, parse_range
+from qa.text.dates import day_ord, is_iso, parse_bound, parse_range
 
 
 def test_partial_dates_cover_the_whole_period():
@@ -35,3 +35,12 @@ def test_reversed_range_is_an_input_error():
     assert parse_range("2024", "2024") == (date(2024, 1, 1), date(2024, 12, 31))
     with pytest.raises(InputError, match="after --until"):
         parse_range("2024-06-01", "2024-05")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2024-02-29", True), ("2024-02-30", False), ("2023-13-01", False), ("2024-2-3", False), ("August 30", False), (None, False)],
+)
+def test_is_iso_accepts_only_real_calendar_days(value, expected):
+    """An LLM's impossible date stays as written instead of crashing the timeline chart."""
+    assert is_iso(value) is expected
