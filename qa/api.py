@@ -186,13 +186,15 @@ def brief_html(briefing: Briefing, settings: Settings) -> str:
     return briefing_html(briefing, settings)
 
 
-def check_question_file(path: str | Path) -> None:
-    """Validate a ``qa eval`` file (a JSONL question set or a JSON events gold file); raises
-    ``InputError`` naming the bad line or record."""
+def check_question_file(path: str | Path, *, k: int | None = None) -> None:
+    """Validate a ``qa eval`` file (a JSONL question set or a JSON events gold file) and the
+    options for it; raises ``InputError`` naming the bad line or record."""
     from qa.evaluation.events_gold import is_events_gold_file, load_gold
     from qa.evaluation.questions import load_questions
 
     if is_events_gold_file(path):
+        if k is not None:  # the extractor reads whole articles, so k would be silently ignored
+            raise InputError("--k sets the chunks retrieved per question; an events gold file has no questions")
         load_gold(path)
     else:
         load_questions(path)
@@ -214,5 +216,6 @@ def evaluate(
 
     llm = _llm(settings)
     if is_events_gold_file(path):
+        check_question_file(path, k=k)
         return evaluate_events(path, settings, on_article=on_article, llm=llm)
     return run_eval(path, settings, k=k, extractive=llm is None, llm=llm, on_item=on_item)

@@ -266,7 +266,7 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
     from qa.evaluation.events_matching import EventsEvalReport
 
     settings = _llm_settings(ctx, extractive, model)
-    api.check_question_file(file)  # a bad file fails before anything else is said
+    api.check_question_file(file, k=k)  # a bad file fails before anything else is said
     if not api.llm_in_use(settings):
         click.echo(api.offline_notice(settings), err=True)
     report = api.evaluate(

@@ -63,6 +63,11 @@ def test_a_bad_gold_record_is_one_line_and_rc_2(seed_settings, tmp_path, capsys)
     assert "articles[0].events[0]" in err and '"kind"' in err
 
 
+def test_k_is_refused_for_a_gold_file_rather_than_ignored(seed_settings, tmp_path, capsys):
+    code, out, err = run_main(capsys, "eval", str(_seed_gold(tmp_path)), "--k", "3")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "--k" in err
+
+
 def test_gold_file_scores_the_llm_extractor_when_one_is_configured(seed_settings, tmp_path, capsys, monkeypatch):
     """The same file and flags score the LLM's records: the scripted model reports only the two
     exercises, so precision is 1 and the deployment nobody reports is the one miss."""
