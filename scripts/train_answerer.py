@@ -40,9 +40,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from answerer_data import SHARED, Item, build_index, collect  # noqa: E402
 from scoring import say  # noqa: E402
 
-from qa.answering.extractive import EXCLUDED, MAX_SENTENCES, choose, eligible_logits  # noqa: E402
+from qa.answering.extractive import EXCLUDED, MAX_SENTENCES, choose, counts_noun, eligible_logits  # noqa: E402
 from qa.answering.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features  # noqa: E402
+from qa.config import Settings  # noqa: E402
 from qa.evaluation.questions import facts_found  # noqa: E402
+from qa.storage.embedders import get_embedder  # noqa: E402
 
 SEED = 12
 FOLDS = 5
@@ -103,6 +105,7 @@ def hard_check_passes(item: Item, picks: list[int]) -> bool:
 def question_rows(items: list[Item], logits: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Question features, whether the composed answer is right, whether the hard check passes."""
     qx, right, ok = [], [], []
+    embedder = get_embedder(Settings.from_flat(extractive=True))
     for item, lg in zip(items, logits, strict=True):
         lg = eligible_logits(item.feats.info, item.feats.x, lg)
         if not len(item.texts) or lg.max() <= EXCLUDED:
@@ -111,7 +114,7 @@ def question_rows(items: list[Item], logits: list[np.ndarray]) -> tuple[np.ndarr
             ok.append(False)
             continue
         picks, r = compose(item, lg)
-        qx.append(question_features(item.feats, lg, picks[0]))
+        qx.append(question_features(item.feats, lg, picks[0], counts_noun(item.feats.info, item.texts[picks[0]], embedder)))
         right.append(r)
         ok.append(hard_check_passes(item, picks))
     return np.vstack(qx), np.array(right), np.array(ok)

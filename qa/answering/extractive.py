@@ -17,19 +17,22 @@ used: retrieval flags them (:mod:`qa.retrieval.injection`, a classifier on sente
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.answering.answer import NOT_FOUND, Answer, Draft
 from qa.answering.features import SENTENCE_FEATURES, Candidate, featurize, question_features
-from qa.answering.matching import dated, term_in
+from qa.answering.matching import NUMBER_WORDS, dated, term_in
 from qa.answering.scorer import answer_probability, extra_ratio, sentence_logits, threshold
+from qa.answering.wordmatch import WordMatcher
 from qa.models import Citation, StoredChunk
 from qa.retrieval.injection import instruction_sentences, looks_like_instruction  # noqa: F401 (re-exported)
 from qa.retrieval.question import QuestionInfo
 from qa.text.citations import citation_for
 from qa.text.spans import fold_ws
+from qa.text.terms import stem
 
 if TYPE_CHECKING:
     from qa.retrieval.hybrid import Retrieval
@@ -43,6 +46,10 @@ NUMERIC = ("number", "money")
 EXCLUDED = -50.0  # the logit given to a sentence that cannot be the answer
 
 
+COUNT_WINDOW = 4  # "3,000 Chinese troops": the number stands at most this many words before the noun
+COUNT_MATCH = 0.8  # word similarity at which a word names what was counted ("troops" ~ "soldiers")
+
+
 def eligible_logits(info: QuestionInfo, x: np.ndarray, logits: np.ndarray) -> np.ndarray:
     """``logits`` with the sentences that cannot answer the question pushed to the bottom: for a
     question asking for a number, those that hold none."""
@@ -50,6 +57,27 @@ def eligible_logits(info: QuestionInfo, x: np.ndarray, logits: np.ndarray) -> np
         return logits
     ok = x[:, SENTENCE_FEATURES.index("type_ok")] > 0
     return np.where(ok, logits, EXCLUDED)
+
+
+def counts_noun(info: QuestionInfo, sentence: str, embedder: Embedder) -> float:
+    """For "how many N": 1.0 when a number in ``sentence`` counts N (or a word for it), else 0.0;
+    1.0 for any other question. A feature of the answer model, not a rule."""
+    if not info.counted:
+        return 1.0
+    return float(counts(sentence, info.counted, WordMatcher(embedder, [info.counted], [sentence])))
+
+
+def counts(sentence: str, noun: str, matcher: WordMatcher) -> bool:
+    """Whether a number stands shortly before ``noun`` or a word for it ("3,000 troops")."""
+    tokens = re.findall(r"[A-Za-z][A-Za-z\-']*|\d[\d,.]*", sentence)
+    target = stem(noun)
+    for i, tok in enumerate(tokens):
+        low = tok.lower()
+        if stem(low) == target or (len(low) > 2 and matcher.matches(noun, tok, COUNT_MATCH)):
+            window = [t.lower() for t in tokens[max(0, i - COUNT_WINDOW) : i]]
+            if any(w[0].isdigit() or (w in NUMBER_WORDS and w not in ("one", "half")) for w in window):
+                return True
+    return False
 
 
 def choose(logits: np.ndarray, sims: np.ndarray, ratio: float, limit: int = MAX_SENTENCES) -> list[int]:
@@ -102,7 +130,7 @@ def extractive_answer(retrieval: Retrieval, embedder: Embedder) -> Answer:
     missing = missing_key_terms(f.info, chosen[0], chunks)
     if missing:
         return abstain("the passages found do not mention " + ", ".join(f"'{m}'" for m in missing), 0.0, draft)
-    p = answer_probability(question_features(f, logits, picks[0]))
+    p = answer_probability(question_features(f, logits, picks[0], counts_noun(f.info, chosen[0].text, embedder)))
     if p < threshold():
         return abstain(
             f"no retrieved sentence answers it with enough confidence ({p:.2f}, below {threshold():.2f})", p, draft

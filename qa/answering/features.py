@@ -101,6 +101,7 @@ QUESTION_FEATURES = (
     "soft_only_best",
     "cov_doc_best",
     "cov_prev_best",
+    "counts_best",  # "how many N": a number in the best sentence counts N (1 for other questions)
     "n_terms_log",
     "top_chunk_score",  # fused retrieval score of the best chunk (x 60)
 )
@@ -342,7 +343,7 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
     return Featurized(info, cands, x, vectors, weights, key_missing, top_raw)
 
 
-def question_features(f: Featurized, logits: np.ndarray, best: int) -> np.ndarray:
+def question_features(f: Featurized, logits: np.ndarray, best: int, counts_best: float = 1.0) -> np.ndarray:
     """One row for the abstention model: how good the best candidate (index ``best``) is, how
     far ahead of the rest, and what the question needs (see :data:`QUESTION_FEATURES`)."""
     col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
@@ -375,6 +376,7 @@ def question_features(f: Featurized, logits: np.ndarray, best: int) -> np.ndarra
             row[col["soft_only"]],
             row[col["cov_doc"]],
             row[col["cov_prev"]],
+            counts_best,
             math.log(1 + len(info.terms)),
             f.top_chunk_score * 60.0,  # RRF: about 1 for first place in one channel
         ],

@@ -99,3 +99,27 @@ def test_coverage_table_counts_answers_at_each_level():
 def test_coverage_table_ignores_items_without_confidence():
     rows = coverage_table([_item(True, None, True)], (0.5,))
     assert rows[0]["answered"] == 0 and rows[0]["coverage"] is None
+
+
+def test_counts_needs_a_number_just_before_the_counted_noun():
+    from qa.answering.extractive import counts
+    from qa.answering.wordmatch import WordMatcher
+
+    exact_only = WordMatcher(None, [], [])  # no word vectors: the noun must match by stem
+    assert counts("China sent 3,000 soldiers to Belarus.", "soldiers", exact_only)
+    assert counts("About ninety Chinese soldiers arrived.", "soldiers", exact_only)
+    assert not counts("Soldiers drove 100 miles to Brest.", "soldiers", exact_only)
+    assert not counts("Chinese soldiers landed in Belarus.", "soldiers", exact_only)
+
+
+def test_numeric_questions_only_take_sentences_with_a_number():
+    from qa.answering.extractive import EXCLUDED, eligible_logits
+    from qa.retrieval.question import analyse
+
+    x = np.zeros((3, len(SENTENCE_FEATURES)))
+    x[1, SENTENCE_FEATURES.index("type_ok")] = 1.0
+    logits = np.array([2.0, 0.5, 1.0])
+    how_many = eligible_logits(analyse("How many jets took part?"), x, logits)
+    assert how_many[1] == 0.5 and how_many[0] == EXCLUDED and how_many[2] == EXCLUDED
+    who = eligible_logits(analyse("Who led the drills?"), x, logits)
+    assert list(who) == list(logits)
