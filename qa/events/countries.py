@@ -138,6 +138,8 @@ def resolve_country(text: str) -> CountryMatch | None:
         return CountryMatch(short, "name")
     if low in info.spellings:
         return CountryMatch(_cc_short(info.spellings[low]) or info.spellings[low], "name")
+    if low + "s" in info.spellings:  # a plural name's singular is its adjective ("Philippine")
+        return CountryMatch(_cc_short(info.spellings[low + "s"]) or info.spellings[low + "s"], "demonym")
     # "America" is the stem of the demonym "American".
     for suffix in ("n", "an", "ian"):
         holder = info.demonyms.get(low + suffix)
@@ -158,8 +160,6 @@ SERVICES: dict[str, tuple[str, ...]] = {
         r"(?:INDOPACOM|CENTCOM|EUCOM|AFRICOM|SOUTHCOM|NORTHCOM|SOCOM)",
         r"U\.?S\.? (?:Indo-Pacific|Central|European|Africa|Southern|Northern|Pacific) Command",
         r"USS(?= [A-Z])", r"USNS(?= [A-Z])",
-        # US military style capitalises its service members mid-sentence ("assigned Soldiers")
-        r"(?<=[a-z,] )(?:Soldiers?|Airm[ae]n|Sailors?|Guardsm[ae]n)",
     ),
     "United Kingdom": (
         r"Royal Navy", r"Royal Air Force", r"RAF", r"Royal Marines", r"British Army", r"HMS(?= [A-Z])",
@@ -195,10 +195,18 @@ _SERVICE_COUNTRIES = tuple(SERVICES)
 
 def find_services(text: str) -> list[tuple[int, int, str]]:
     """(start, end, country) of each armed service, command or ship prefix named in ``text``."""
+    import re
+
     out = []
     for m in SERVICE_RE.finditer(text):
         idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
-        out.append((m.start(), m.end(), _SERVICE_COUNTRIES[idx]))
+        country = _SERVICE_COUNTRIES[idx]
+        # a country or demonym written just before the unit owns it ("Philippine Marines")
+        before = re.search(r"([A-Z][\w.’'-]*)\s+$", text[: m.start()])
+        owner = resolve_country(re.sub(r"[’']s?$", "", before.group(1))) if before else None
+        if owner is not None and owner.kind != "capital" and owner.name != country:
+            continue
+        out.append((m.start(), m.end(), country))
     return out
 
 

@@ -103,7 +103,6 @@ QUOTED_NAME_RE = re.compile(r"[“\"]([A-Z][\w’'\-]*(?:\s+[A-Z0-9][\w’'\-]*)
 NAMED_AS_RE = re.compile(
     r"\b(?:called|named|dubbed|code-?named|known as)\s+[“\"]?((?:[A-Z][\w’'\-]*)(?:[\s-]+[A-Z0-9][\w’'\-]*){0,3})"
 )
-EXERCISE_X_RE = re.compile(r"\bExercise\s+((?:[A-Z][\w’'\-]*)(?:[\s-]+[A-Z0-9][\w’'\-]*){0,2})")
 NAME_BEFORE_NOUN_RE = re.compile(
     rf"((?:[A-Z][\w’'\-]*|(?:19|20)\d\d)(?:[\s-]+(?:[A-Z][\w’'\-]*|(?:19|20)\d\d)){{0,3}})[\s-]+(?:joint\s+|military\s+|naval\s+)?{EXERCISE_NOUN}\b"
 )

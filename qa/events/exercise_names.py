@@ -73,10 +73,12 @@ def named_exercise(sentence: str) -> str | None:
     if sum(ch.isupper() for ch in sentence) > 0.5 * sum(ch.isalpha() for ch in sentence):
         return None  # a headline in capitals: every word looks like a name
     for m in EXERCISE_OR_OPERATION_RE.finditer(sentence):
-        name = m.group(1).strip()
-        words = name.split()
-        if words and words[0].lower() not in _NOT_NAME and not _is_country(words[0]):
-            return name
+        words = m.group(1).split()
+        # a date ends the name: "the exercise Monday ...", "exercise Cobra Gold Monday ..."
+        cut = next((i for i, w in enumerate(words) if w.lower().strip(".,") in _CALENDAR), len(words))
+        words = words[:cut]
+        if words and _clean_words(words) == words:
+            return " ".join(words)
     for m in TITLE_NOUN_RE.finditer(sentence):
         run = _clean_words(_last_run(m.group(1)))
         if not run or all(_is_country(w) for w in run):

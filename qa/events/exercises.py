@@ -10,7 +10,6 @@ from qa.events.cues import (
     COREFERENCE_RE,
     DETERMINERS,
     EXERCISE_NOUN,
-    EXERCISE_X_RE,
     NAME_BEFORE_NOUN_RE,
     NAMED_AS_RE,
     PARTICIPATE_AFTER_RE,
@@ -65,10 +64,9 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
     written = named_exercise(sentence)
     if written:
         return written, 3
-    for rx, strength in ((EXERCISE_X_RE, 3), (NAMED_AS_RE, 3)):
-        m = rx.search(sentence)
-        if m and proper(m.group(1)):
-            return m.group(1).strip(), strength
+    m = NAMED_AS_RE.search(sentence)
+    if m and proper(m.group(1)):
+        return m.group(1).strip(), 3
     for m in NAME_BEFORE_NOUN_RE.finditer(sentence):
         words = m.group(1).split()
         # Drop leading words that are not part of the name ("The", "Chinese").

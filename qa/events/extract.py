@@ -21,13 +21,16 @@ as citations across the whole list.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from qa.events.article_frames import Context, article_country, article_frames, article_parties
 from qa.events.countries import publisher_country
+from qa.events.cues import EXERCISE_NOUN
 from qa.events.grouping import group_article
 from qa.events.llm_extract import extract_llm
+from qa.events.mentions import find_mentions
 from qa.events.merge import merge_events
 from qa.events.record import KINDS, Event
 from qa.events.summary import finish_record
@@ -67,6 +70,28 @@ def extract_events(
     return events
 
 
+# A country written as the owner of an exercise: "Russia's Zapad exercise", "Chinese naval drills".
+_OWNED_RE = re.compile(rf"^(?:[’']s)?\s+(?:(?:[A-Z][\w’'-]*|military|naval|large-scale|annual|major|strategic)\s+){{0,3}}{EXERCISE_NOUN}\b")
+
+
+def exercise_owners(sentence: str) -> set[str]:
+    """The countries ``sentence`` writes as owners of an exercise."""
+    return {m.country for m in find_mentions(sentence) if m.country and _OWNED_RE.match(sentence[m.end :])}
+
+
+def add_publisher(events: list[Event], publisher: str) -> None:
+    """A military's own release reports that military's exercises, wherever they are held: its
+    country joins each of them, except another country's own exercise mentioned in passing (one
+    not called joint whose named parties are all written as its owners: "Russia's Zapad
+    exercise")."""
+    for e in events:
+        if e.kind != "exercise" or publisher in e.participants:
+            continue
+        owners = set().union(*(exercise_owners(s.text) for s in e.evidence)) if e.participants else set()
+        if not e.participants or e.notes.joint or not set(e.participants) <= owners:
+            e.participants = [publisher, *e.participants]
+
+
 def extract_offline(settings: Settings, articles: list[Article], *, classifier: KindClassifier | None = None) -> list[Event]:
     """Records from the rules and the sentence classifier (the shipped one unless ``classifier``
     is given)."""
@@ -76,10 +101,7 @@ def extract_offline(settings: Settings, articles: list[Article], *, classifier: 
         found = group_article(article_frames(art, ctx), art)
         publisher = publisher_country(ctx.publisher(art)) or publisher_country(art.source)
         if publisher:
-            # a military's own release reports that military's exercises, wherever they are held
-            for e in found:
-                if e.kind == "exercise" and publisher not in e.participants:
-                    e.participants = [publisher, *e.participants]
+            add_publisher(found, publisher)
         if any(e.kind == "exercise" and not (e.participants or e.host) for e in found):
             # an exercise with no party named in its sentences is the article's own country's
             home = article_country(art, ctx.orgs)

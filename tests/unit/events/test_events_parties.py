@@ -8,9 +8,11 @@ import pytest
 
 from qa.events.alliances import alliance_frame
 from qa.events.countries import publisher_country
+from qa.events.extract import add_publisher
 from qa.events.frame import Frame
 from qa.events.grouping import group_article
 from qa.events.mentions import find_mentions
+from qa.events.record import Event
 from tests.unit.events.articles import article, sentence
 
 
@@ -28,6 +30,27 @@ from tests.unit.events.articles import article, sentence
 )
 def test_a_militarys_own_publisher_gives_its_country(source, country):
     assert publisher_country(source) == country
+
+
+def test_a_publisher_joins_its_exercises_not_another_countrys_own():
+    def exercise(text, parties, joint=False):
+        sent, _ = sentence(text)
+        e = Event("exercise", "x", participants=list(parties), evidence=[sent])
+        e.notes.joint = joint
+        return e
+
+    unnamed = exercise("The medical group finished a field exercise.", [])
+    partner = exercise("The destroyer sailed with Greek frigates during the exercise.", ["Greece"])
+    joint = exercise("Jordanian and visiting troops held joint drills.", ["Jordan"], joint=True)
+    owned = exercise("Crews watched Russia's Zapad exercise from afar.", ["Russia"])
+    demonym = exercise("Pilots tracked Chinese naval drills near the strait.", ["China"])
+    deployment = Event("deployment", "deployment")
+    add_publisher([unnamed, partner, joint, owned, demonym, deployment], "United States")
+    assert unnamed.participants == ["United States"]
+    assert partner.participants == ["United States", "Greece"]
+    assert joint.participants == ["United States", "Jordan"]
+    assert owned.participants == ["Russia"] and demonym.participants == ["China"]
+    assert deployment.participants == []
 
 
 def test_a_dateline_in_capitals_is_not_a_row_of_acronyms():

@@ -9,6 +9,7 @@ import pytest
 from qa.events.article_frames import article_country, loose_frame
 from qa.events.countries import find_services, province_country
 from qa.events.exercise_names import named_exercise
+from qa.events.exercises import exercise_name
 from qa.events.frame import Frame
 from qa.events.grouping import group_article
 from qa.events.mentions import find_mentions
@@ -28,6 +29,7 @@ from tests.unit.events.articles import article, sentence
         ("This month's Group Exercise (GROUPEX) will see the carrier joined by warships.", "Group Exercise (GROUPEX)"),
         ("Airmen took part in the Air Force’s 2025 Department-Level Exercise (DLE) series.", "2025 Department-Level Exercise (DLE)"),
         ("Marines rehearsed landings during Operation Sea Dragon off the coast.", "Sea Dragon"),
+        ("Pilots flew in exercise Iron Falcon Tuesday over the desert.", "Iron Falcon"),  # the date ends it
     ],
 )
 def test_named_exercise_patterns(text, name):
@@ -41,10 +43,18 @@ def test_named_exercise_patterns(text, name):
         "Troops held drills in March 2019 near the border.",  # a month and a year
         "Chinese and Russian troops began joint exercises on Monday.",  # demonyms, no name
         "HOW DO THE ARMED FORCES OF THE TWO SIDES COMPARE IN EXERCISE?",  # a headline in capitals
+        "Crews started the exercise Thursday off the cape.",  # a weekday
+        "The exercise October 12 drew observers from the region.",  # a date
     ],
 )
 def test_no_name_where_none_is_written(text):
     assert named_exercise(text) is None
+
+
+@pytest.mark.parametrize("text", ["Crews started the exercise Thursday off the cape.", "The exercise October 12 drew observers from the region."])
+def test_a_date_after_the_exercise_word_is_no_name(text):
+    sent, art = sentence(text)
+    assert exercise_name(sent.text, art)[0] is None
 
 
 @pytest.mark.parametrize(
@@ -56,13 +66,27 @@ def test_no_name_where_none_is_written(text):
         ("The Bundeswehr will send a battalion.", "Germany"),
         ("JMSDF destroyers joined the group.", "Japan"),
         ("The aircraft carrier USS Nimitz entered the Gulf.", "United States"),
-        ("Medics worked with the assigned Soldiers at the range.", "United States"),
     ],
 )
 def test_services_and_units_stand_for_their_country(text, country):
     assert country in {c for _, _, c in find_services(text)}
     found = [m for m in find_mentions(text) if m.how == "service"]
     assert found and found[0].country == country
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Georgian Sailors docked at Valletta last week.", {"Georgia"}),
+        ("Philippine Marines practised landings beside Thai troops.", {"Philippines", "Thailand"}),
+        ("Ukrainian Soldiers repaired the bridge.", {"Ukraine"}),
+        ("Medics worked with the assigned Soldiers at the range.", set()),  # a capital alone is no country
+        ("Two Marines and a Greek interpreter met the mayor.", {"United States", "Greece"}),
+        ("The U.S. Army and Polish Marines met at the port.", {"United States", "Poland"}),
+    ],
+)
+def test_a_demonym_before_a_unit_word_owns_it(text, countries):
+    assert {m.country for m in find_mentions(text) if m.country and m.role == "actor"} == countries
 
 
 def test_no_service_in_ordinary_words():
