@@ -28,6 +28,7 @@ from qa.events.frame import Frame, find_participants
 from qa.events.mentions import Mention, acronym_definitions, find_mentions, find_places, org_name
 from qa.events.record import unique_in_order
 from qa.retrieval.articles import Article, Sentence
+from qa.storage.embedders import model_name_for
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -51,6 +52,10 @@ class Context:
     def __init__(self, settings: Settings, articles: list[Article], classifier: KindClassifier | None = None) -> None:
         self.settings = settings
         self.classifier = classifier if classifier is not None else load_classifier()
+        # The weights fit one embedding model's vectors; with another (the OpenAI backend) the
+        # rules decide, and no sentence is embedded (or paid for) just to be classified.
+        if self.classifier is not None and self.classifier.model != model_name_for(settings):
+            self.classifier = None
         self.orgs: dict[str, str] = {}
         for art in articles:
             self.orgs.update(acronym_definitions(art.text))

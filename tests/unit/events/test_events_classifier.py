@@ -49,3 +49,15 @@ def test_clear_sentences_get_their_kind(verdicts):
     assert "alliance" in verdicts[1]
     assert "deployment" in verdicts[2]
     assert verdicts[3] == {} and verdicts[4] == {}
+
+
+def test_the_classifier_is_set_aside_for_another_embedding_model(tmp_path):
+    """Its weights fit MiniLM vectors: with the OpenAI backend (1536-d vectors) the rules decide
+    instead of a matmul error, and nothing is embedded just to be classified."""
+    from qa.config import load_settings
+    from qa.events.article_frames import Context
+
+    local = load_settings(index_dir=str(tmp_path))
+    other = load_settings(index_dir=str(tmp_path), embedding_backend="openai")
+    assert Context(local, []).classifier is not None
+    assert Context(other, []).classifier is None
