@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from qa.config import load_settings
 from qa.events.article_frames import Context, article_frames
 from qa.events.extract import number_citations
 from qa.events.grouping import group_article
@@ -25,7 +26,7 @@ class _Context(Context):
     sense check replaced: only sentences about gyms are not military."""
 
     def __init__(self, articles):
-        super().__init__(None, articles)
+        super().__init__(load_settings(), articles)
         self.classifier = None
         self.asked: list[str] = []
 
