@@ -1,6 +1,7 @@
 """Render README's recorded-results blocks from eval/results/*.json (never typed by hand): the
 support and injection checks (``results``), and the offline answerer's ``qa eval`` runs saved by
-``scripts/record_eval.py`` with the figures of ``scripts/train_answerer.py`` (``eval``).
+``scripts/record_eval.py`` with the figures of ``scripts/train_answerer.py`` (``eval``), and the
+event extractor against the gold set from ``scripts/train_events.py --report`` (``events``).
 
     .venv/bin/python scripts/render_results.py          # rewrites the blocks between the markers
 """
@@ -99,12 +100,51 @@ def _replace(text: str, start: str, end: str, body: str) -> str:
     return f"{head}{start}\n{body}\n{end}{tail}"
 
 
+EVENTS_START, EVENTS_END = "<!-- events:start -->", "<!-- events:end -->"
+EVENT_TARGETS = {"exercise": "≥ 0.85 / ≥ 0.80", "alliance": "≥ 0.75 / ≥ 0.70", "deployment": "— / ≥ 0.60"}
+
+
+def _pr(score: dict) -> str:
+    return f"{score['precision']:.2f} / {score['recall']:.2f}"
+
+
+def render_events() -> str:
+    ev = json.loads((RESULTS / "events_gold.json").read_text())
+    kinds = ("exercise", "alliance", "deployment")
+    sizes = ev["split_sizes"]
+    lines = [
+        f"Gold: `{Path(ev['gold']).name}`, split by article (seed {ev['seed']}) into a choosing part "
+        f"({sizes['choose']} articles) and a reporting part ({sizes['report']}). Thresholds "
+        + ", ".join(f"{k} {ev['thresholds'][k]}" for k in kinds) + ". Precision / recall:",
+        "",
+        "| run | part | exercises | alliances | deployments | all kinds F1 | BBC records (of 300) |",
+        "|---|---|---|---|---|---:|---:|",
+        "| target | reporting | " + " | ".join(EVENT_TARGETS[k] for k in kinds) + " | | ≤ 3 |",
+        "| final | choosing, out of fold | " + " | ".join(_pr(ev["choose_out_of_fold"][k]) for k in kinds) + " | | |",
+    ]
+    for i, run in enumerate(ev["history"], 1):
+        label = "first" if i == 1 else f"run {i}"
+        lines.append(
+            f"| {label} | reporting | " + " | ".join(_pr(run["report"][k]) for k in kinds) + f" | | {run['bbc_records']} |"
+        )
+    rep = ev["report"]
+    lines.append(
+        "| **final** | reporting | " + " | ".join(f"**{_pr(rep['kinds'][k])}**" for k in kinds)
+        + f" | {rep['overall']['f1']:.2f} | {ev['bbc_check']['records']} |"
+    )
+    jac = ", ".join(f"{k}s {rep['kinds'][k]['participant_jaccard']:.2f}" for k in kinds)
+    lines += ["", f"Participant Jaccard of matched records on the reporting part: {jac}. What changed before each run: `history[].note` in `eval/results/events_gold.json`."]
+    return "\n".join(lines)
+
+
 def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     text = _replace(text, START, END, render())
     if EVAL_START in text:
         text = _replace(text, EVAL_START, EVAL_END, render_eval())
+    if EVENTS_START in text:
+        text = _replace(text, EVENTS_START, EVENTS_END, render_events())
     readme.write_text(text, encoding="utf-8")
 
 
