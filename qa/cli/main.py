@@ -262,7 +262,7 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
     abstention, retrieval hit@k, verbatim quotes, latency and coverage by confidence; or score
     the event extractor against a JSON events gold file (per kind precision, recall, F1)."""
     from qa import api
-    from qa.cli import eval_render, render
+    from qa.cli import eval_render
     from qa.evaluation.events_matching import EventsEvalReport
 
     settings = _llm_settings(ctx, extractive, model)
@@ -274,12 +274,12 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
         settings,
         k=k,
         on_item=None if as_json else eval_render.eval_progress,
-        on_article=None if as_json else render.gold_progress,
+        on_article=None if as_json else eval_render.gold_progress,
     )
     if as_json:
         _emit_json(report.to_dict())
     elif isinstance(report, EventsEvalReport):
-        render.events_score(report)
+        eval_render.events_score(report)
     else:
         eval_render.eval_report(report)
 

@@ -215,33 +215,3 @@ def answer_text(answer) -> None:
     for c in answer.citations:
         _out.print(f"[cyan]{escape(f'[{c.id}]')}[/cyan] {escape(c.title)} [dim]({escape(c.source)})[/dim]", overflow="fold")
         _out.print(f"    “{escape(c.quote)}”", overflow="fold")
-
-
-# --------------------------------------------------------------------------- qa eval GOLD.json
-def gold_progress(article_id: str) -> None:
-    """One line per scored article while ``qa eval`` runs over an events gold file (stderr)."""
-    Console(stderr=True, highlight=False).print(f"scored {escape(article_id)}", style="dim")
-
-
-def events_score(report) -> None:
-    """Per kind precision, recall, F1 and participant overlap of the matched records."""
-    from rich.table import Table
-
-    data = report.to_dict()
-    title = f"{data['mode']} extractor, {data['articles']} articles scored ({data['missing_articles']} of the gold file not indexed)"
-    table = Table(show_header=True, title=title, title_justify="left")
-    for col in ("kind", "gold", "found", "matched", "precision", "recall", "F1", "Jaccard"):
-        table.add_column(col, justify="left" if col == "kind" else "right")
-    rows = [*data["kinds"].items(), ("all", data["overall"])]
-    for kind, s in rows:
-        jac = s.get("participant_jaccard")
-        # A score with nothing to divide by is undefined, not zero.
-        precision = f"{s['precision']:.2f}" if s["predicted"] else "n/a"
-        recall = f"{s['recall']:.2f}" if s["gold"] else "n/a"
-        f1 = f"{s['f1']:.2f}" if s["predicted"] and s["gold"] else "n/a"
-        table.add_row(
-            kind, str(s["gold"]), str(s["predicted"]), str(s["matched"]), precision, recall, f1,
-            "n/a" if jac is None else f"{jac:.2f}",
-        )
-    _out.print(table)
-    _out.print(f"[dim]Found: records the extractor gave. Jaccard: participant overlap of matched records. Matching: {escape(data['matching'])}.[/dim]")
