@@ -21,7 +21,10 @@ and labelled by whether it holds the expected answer and comes from the expected
 Reported (``eval/results/answerer.json``): the same figures on ``test.jsonl`` (six other articles,
 never used for fitting or choosing). Shipped: ``qa/answering/answerer_model.json``.
 
-    .venv/bin/python scripts/train_answerer.py            # about 25 minutes the first time
+    .venv/bin/python scripts/train_answerer.py            # about 6 minutes from scratch on 2 idle cores
+
+Deterministic given the candidate cache (``--work``); a freshly built index retrieves slightly
+differently (approximate search), so a run from scratch can differ in the weights' last digits.
 """
 
 from __future__ import annotations
