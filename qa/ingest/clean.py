@@ -29,50 +29,58 @@ def content_hash(text: str) -> str:
 
 
 def clean_text(text: str) -> tuple[str, int]:
-    """Drop boilerplate lines; collapse runs of blank lines. Returns (text, lines removed)."""
-    kept: list[str] = []
+    """Drop boilerplate lines; collapse runs of blank lines; join hard-wrapped lines. Returns
+    (text, lines removed). Lines are joined only within a run of kept lines, never across a
+    removed one, so every sentence of the result is in the original."""
+    parts: list[str] = []
+    run: list[str] = []
+    gap = ""  # what separates the next run of lines from the text so far
     removed = 0
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if is_boilerplate(line):
+
+    def flush() -> None:
+        nonlocal gap
+        if run:
+            parts.append(gap + _unwrapped(run))
+            run.clear()
+            gap = "\n"
+
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if is_boilerplate(raw):
             removed += 1
+            flush()
             continue
-        line = line.rstrip()
+        line = raw.rstrip()
         if not line.strip():
-            if kept and kept[-1] != "":
-                kept.append("")
+            flush()
+            gap = "\n\n" if parts else ""
             continue
-        kept.append(line)
-    while kept and kept[-1] == "":
-        kept.pop()
-    return unwrap_paragraphs("\n".join(kept)), removed
+        run.append(line)
+    flush()
+    return "".join(parts), removed
 
 
 # A list item or a table row starts its own line even inside a wrapped paragraph.
 _LINE_ITEM_RE = re.compile(r"\s*(?:[-*•–|>#]|\d{1,3}[.)])\s")
 
 
-def unwrap_paragraphs(text: str) -> str:
-    """Join the lines of hard-wrapped paragraphs (text filled to a fixed width, as in plain-text
-    exports and mail), so that a sentence is not cut at every line break.
+def _unwrapped(lines: list[str]) -> str:
+    """The lines of one paragraph, joined when it is hard-wrapped: text filled to a fixed width,
+    as in plain-text exports and mail, where a sentence would otherwise be cut at every break.
 
     A paragraph is hard-wrapped when it has several lines, its longest line is long enough to
     have been filled (>= 50 characters, <= 120), every line but the last fills at least half of
     that width, and none is a list item or table row. Short lines (addresses, verse, a title above
     a dateline) and lists are left as they are.
     """
-    out: list[str] = []
-    for para in text.split("\n\n"):
-        lines = para.split("\n")
-        if len(lines) > 1:
-            width = max(len(line) for line in lines)
-            if (
-                50 <= width <= 120
-                and all(len(line) >= width / 2 for line in lines[:-1])
-                and not any(_LINE_ITEM_RE.match(line) for line in lines)
-            ):
-                para = " ".join(line.strip() for line in lines)
-        out.append(para)
-    return "\n\n".join(out)
+    if len(lines) > 1:
+        width = max(len(line) for line in lines)
+        if (
+            50 <= width <= 120
+            and all(len(line) >= width / 2 for line in lines[:-1])
+            and not any(_LINE_ITEM_RE.match(line) for line in lines)
+        ):
+            return " ".join(line.strip() for line in lines)
+    return "\n".join(lines)
 
 
 def _is_headline_like(line: str) -> bool:

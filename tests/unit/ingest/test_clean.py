@@ -150,3 +150,9 @@ def test_a_hard_wrapped_paragraph_is_joined_so_sentences_are_whole():
 def test_lists_addresses_and_short_lines_keep_their_breaks(block):
     text, _ = clean_text(block)
     assert text == block
+
+
+def test_lines_are_never_joined_across_a_removed_boilerplate_line():
+    """Found by the fuzz layer: joining around a dropped line made a sentence the article never had."""
+    text, removed = clean_text("0" * 50 + "\nLEAVE A REPLY\r0")
+    assert removed == 1 and text == "0" * 50 + "\n0"
