@@ -42,7 +42,7 @@ from scoring import say  # noqa: E402
 
 from qa.config import load_settings  # noqa: E402
 from qa.evaluation.events_gold import KINDS, evaluate_events, gold_id, load_gold, split_ids  # noqa: E402
-from qa.events.classifier import MODEL_FILE, KindClassifier, cue_features, embed_sentences  # noqa: E402
+from qa.events.classifier import MODEL_FILE, KindClassifier, cue_features  # noqa: E402
 from qa.text.spans import fold_ws, sentence_spans  # noqa: E402
 
 SEED = 11
@@ -93,7 +93,7 @@ def bbc_split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return rng.sample(rest, BBC_TRAIN_ARTICLES), check
 
 
-def cached_vectors(embedder, texts: list[str]) -> np.ndarray:
+def disk_cached_vectors(embedder, texts: list[str]) -> np.ndarray:
     """Sentence vectors, kept on disk under WORK between runs (embedding is the slow part)."""
     import hashlib
 
@@ -105,7 +105,7 @@ def cached_vectors(embedder, texts: list[str]) -> np.ndarray:
         known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
     todo = [t for t, k in zip(texts, keys, strict=True) if k not in known]
     if todo:
-        for t, v in zip(todo, embed_sentences(embedder, todo), strict=True):
+        for t, v in zip(todo, embedder.embed_documents(todo), strict=True):
             known[hashlib.sha1(t.encode()).hexdigest()] = v
         np.savez(path, keys=np.array(list(known)), vectors=np.array(list(known.values())))
     return np.array([known[k] for k in keys], dtype=np.float64)
@@ -171,7 +171,7 @@ def main() -> None:
     y = np.array(labels)
     owners = np.array(owner)
     say("sentences:", n_defence, "defence +", len(texts) - n_defence, "BBC; positives", dict(zip(KINDS, y.sum(0).tolist(), strict=True)))
-    x = np.hstack([cached_vectors(embedder, texts), cue_features(texts)])
+    x = np.hstack([disk_cached_vectors(embedder, texts), cue_features(texts)])
     say(f"embedded in {time.time() - t0:.0f}s")
 
     # Thresholds: each kind's best record-level F (F1; F2 for deployments, whose target is

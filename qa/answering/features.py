@@ -26,6 +26,7 @@ from qa.answering.matching import NUMBER_WORDS, answer_type_ok, dated, term_in
 from qa.answering.wordmatch import WordMatcher
 from qa.retrieval.injection import instruction_sentences
 from qa.retrieval.question import QuestionInfo, Term
+from qa.storage.embedders import cached_vectors
 from qa.text.spans import Span, fold_ws, sentence_spans
 from qa.text.terms import lex_terms, stem, terms
 
@@ -172,23 +173,6 @@ def candidates(chunks: list[StoredChunk], embedder: Embedder) -> list[Candidate]
     return out
 
 
-_SENTENCE_VECTORS: dict[tuple[str, str], np.ndarray] = {}  # (model, sentence) -> vector, per process
-
-
-def embed_sentences(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    """Sentence vectors, cached per process: a question set embeds each sentence once."""
-    model = getattr(embedder, "model_name", "")
-    todo = [t for t in dict.fromkeys(texts) if (model, t) not in _SENTENCE_VECTORS]
-    if todo:
-        if len(_SENTENCE_VECTORS) > 50_000:
-            _SENTENCE_VECTORS.clear()
-        for t, v in zip(todo, embedder.embed_documents(todo), strict=True):
-            _SENTENCE_VECTORS[(model, t)] = v
-    if not texts:
-        return np.zeros((0, 1), dtype=np.float32)
-    return np.stack([_SENTENCE_VECTORS[(model, t)] for t in texts])
-
-
 def term_weight(term: Term, lexicon: Lexicon) -> float:
     """IDF over the index; names, numbers and quoted terms count 1.5x, the question's verb half."""
     tokens = term.stem.split() if term.kind == "quoted" else [stem(term.text)]
@@ -227,7 +211,7 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
     texts = [c.text for c in cands]
     neighbours = [t for c in cands for t in (c.prev, c.next) if t]
     extra = [t for t in dict.fromkeys(neighbours) if t not in set(texts)]
-    vecs = embed_sentences(embedder, texts + extra)
+    vecs = cached_vectors(embedder, texts + extra)
     vectors = vecs[: len(texts)]
     q = retrieval.query_vector
     cos_of = dict(zip(texts + extra, (vecs @ q).tolist(), strict=True))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.storage.embedders import cached_vectors
 from qa.text.terms import STOPWORDS
 
 if TYPE_CHECKING:
@@ -15,24 +16,12 @@ if TYPE_CHECKING:
 
 WORD_MATCH = 0.70  # word-embedding similarity that counts as the same concept (troops ~ soldiers)
 
-_WORD_VECTORS: dict[tuple[str, str], np.ndarray] = {}  # (model, word) -> vector, per process
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]+")
-
-
-def _word_vectors(embedder: Embedder, words: list[str]) -> np.ndarray:
-    model = getattr(embedder, "model_name", "")
-    todo = [w for w in dict.fromkeys(words) if (model, w) not in _WORD_VECTORS]
-    if todo:
-        if len(_WORD_VECTORS) > 100_000:
-            _WORD_VECTORS.clear()
-        for w, v in zip(todo, embedder.embed_documents(todo), strict=True):
-            _WORD_VECTORS[(model, w)] = v
-    return np.stack([_WORD_VECTORS[(model, w)] for w in words]) if words else np.zeros((0, 1), np.float32)
 
 
 class WordMatcher:
     """The question's ``words`` against the vocabulary of the candidate ``sentences``. Word
-    vectors are cached per process, so a question set pays for each word once."""
+    vectors are cached per process (:func:`qa.storage.embedders.cached_vectors`), so a question set pays for each word once."""
 
     def __init__(self, embedder: Embedder, words: list[str], sentences: list[str]) -> None:
         self.ok = bool(words)
@@ -41,8 +30,8 @@ class WordMatcher:
         vocab = sorted({w.lower() for s in sentences for w in _WORD_RE.findall(s) if len(w) > 2} - STOPWORDS)
         self.vocab = {w: i for i, w in enumerate(vocab)}
         self.words = {w: i for i, w in enumerate(words)}
-        self.q = _word_vectors(embedder, list(words))
-        self.v = _word_vectors(embedder, vocab)
+        self.q = cached_vectors(embedder, list(words))
+        self.v = cached_vectors(embedder, vocab)
 
     def matches(self, word: str, sentence: str, threshold: float = WORD_MATCH) -> bool:
         """Whether a word of ``sentence`` is at least ``threshold`` similar to ``word``."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from qa.events.record import Event
 from qa.retrieval.articles import Sentence, is_junk
+from qa.storage.embedders import cached_vectors
 
 if TYPE_CHECKING:
     from qa.storage.embedders import Embedder
@@ -149,8 +150,8 @@ def headline_detail(
     found = [facts(s.text, said) for s in sents]
     forces = [0.0] * len(sents)
     if embedder is not None:
-        vecs = embedder.embed_documents([s.text for s in sents])
-        protos = embedder.embed_documents([*FORCE_PROTOTYPES, REPORTING_PROTOTYPE])
+        vecs = cached_vectors(embedder, [s.text for s in sents])
+        protos = cached_vectors(embedder, [*FORCE_PROTOTYPES, REPORTING_PROTOTYPE])
         sims = vecs @ protos.T
         # Closer to forces and equipment than to plain reporting: a margin, not a tuned threshold.
         forces = [float(row[:-1].max() - row[-1]) for row in sims]

@@ -19,27 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.events.cues import ALIGNMENT_RE, DEPLOYED_FORCE_RE, DEPLOYMENT_RE, MILITARY_RE, exercise_cue
+from qa.storage.embedders import cached_vectors
 
 if TYPE_CHECKING:
     from qa.storage.embedders import Embedder
 
 MODEL_FILE = "kind_model.json"
-# Sentence vectors already computed in this process (a briefing and its events, or an evaluation
-# trying several thresholds, embed the same sentences again); bounded so memory stays flat.
-_VECTORS: dict[str, np.ndarray] = {}
-_MAX_CACHED = 50_000
-
-
-def embed_sentences(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    """Sentence vectors, each text embedded once per process."""
-    todo = list(dict.fromkeys(t for t in texts if t not in _VECTORS))
-    if len(_VECTORS) + len(todo) > _MAX_CACHED:
-        _VECTORS.clear()
-        todo = list(dict.fromkeys(texts))
-    if todo:
-        for t, v in zip(todo, embedder.embed_documents(todo), strict=True):
-            _VECTORS[t] = v
-    return np.array([_VECTORS[t] for t in texts]) if texts else np.zeros((0, 384))
 
 
 def cue_features(texts: list[str]) -> np.ndarray:
@@ -77,7 +62,7 @@ class KindClassifier:
         """Per sentence, the kinds whose probability reaches its threshold, with the probability."""
         if not texts:
             return []
-        probs = self.probabilities(embed_sentences(embedder, texts), texts)
+        probs = self.probabilities(cached_vectors(embedder, texts), texts)
         return [
             {k: float(p[i]) for i, k in enumerate(self.kinds) if p[i] >= self.thresholds[k]} for p in probs
         ]

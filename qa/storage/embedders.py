@@ -45,6 +45,26 @@ def normalise(rows: np.ndarray) -> np.ndarray:
     return (rows / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
+_CACHE_LIMIT = 100_000  # vectors kept per process (~150 MB for MiniLM) before the cache starts over
+_VECTOR_CACHE: dict[tuple[str, str], np.ndarray] = {}  # (model name, text) -> vector
+
+
+def cached_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts`` (one row each, in order), each text embedded once per process and
+    model: a question set or a briefing meets the same sentences and words again and again."""
+    model = getattr(embedder, "model_name", "")
+    todo = [t for t in dict.fromkeys(texts) if (model, t) not in _VECTOR_CACHE]
+    if len(_VECTOR_CACHE) + len(todo) > _CACHE_LIMIT:
+        _VECTOR_CACHE.clear()
+        todo = list(dict.fromkeys(texts))
+    if todo:
+        for t, v in zip(todo, embedder.embed_documents(todo), strict=True):
+            _VECTOR_CACHE[(model, t)] = v
+    if not texts:
+        return np.zeros((0, max(int(getattr(embedder, "dim", 0) or 0), 1)), dtype=np.float32)
+    return np.stack([_VECTOR_CACHE[(model, t)] for t in texts])
+
+
 class OpenAIEmbedder:
     """Embeddings from an OpenAI-compatible ``/v1/embeddings`` endpoint, normalised like the local
     model's. ``dim`` is known only after the first answer."""
