@@ -22,6 +22,12 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _check_row(check: str, chosen_on: str, reported_on: str, threshold, precision: float, recall: float) -> str:
+    """One row of the checks table: the check, the data it was chosen and reported on, its
+    threshold and the reported precision and recall."""
+    return f"| {check} | {chosen_on} | {reported_on} | {threshold} | {_pct(precision)} | {_pct(recall)} |"
+
+
 def render() -> str:
     support = json.loads((RESULTS / "support_calibration.json").read_text())
     inj = json.loads((RESULTS / "injection_classifier.json").read_text())
@@ -29,15 +35,18 @@ def render() -> str:
     lines = [
         "| check | chosen on | reported on | threshold | precision | recall |",
         "|---|---|---|---:|---:|---:|",
-        f"| claim support (`scripts/calibrate_support.py`, seed {support['seed']}) "
-        f"| train: {support['articles']['train']} gold-event articles, {support['train']['pairs']} pairs "
-        f"| test: {support['articles']['test']} other articles, {support['test']['pairs']} pairs "
-        f"| {support['threshold']} | {_pct(support['test']['precision_supported'])} "
-        f"| {_pct(support['test']['recall_supported'])} |",
-        f"| injected instructions (`scripts/train_injection.py`, seed {inj['seed']}) "
-        f"| train: {inj['train']['n']} sentences | held out: {inj['held_out']['n']} sentences, "
-        f"{len(inj['held_out_families'])} unseen instruction families "
-        f"| {inj['threshold']} | {_pct(inj['held_out']['precision'])} | {_pct(inj['held_out']['recall'])} |",
+        _check_row(
+            f"claim support (`scripts/calibrate_support.py`, seed {support['seed']})",
+            f"train: {support['articles']['train']} gold-event articles, {support['train']['pairs']} pairs",
+            f"test: {support['articles']['test']} other articles, {support['test']['pairs']} pairs",
+            support["threshold"], support["test"]["precision_supported"], support["test"]["recall_supported"],
+        ),
+        _check_row(
+            f"injected instructions (`scripts/train_injection.py`, seed {inj['seed']})",
+            f"train: {inj['train']['n']} sentences",
+            f"held out: {inj['held_out']['n']} sentences, {len(inj['held_out_families'])} unseen instruction families",
+            inj["threshold"], inj["held_out"]["precision"], inj["held_out"]["recall"],
+        ),
         "",
         "Sentences of ordinary news flagged as instructions (`scripts/scan_injection.py`): "
         + "; ".join(f"{name}: {v['flagged']} of {v['sentences']:,}" for name, v in scan.items()) + ".",

@@ -1,35 +1,31 @@
 """The ``qa`` command: a thin layer that parses flags, calls ``qa.api`` and renders the result.
+This module holds the group, the index and ``ask`` commands and the entry point; ``qa events``
+and ``qa brief`` live in ``event_commands``, ``qa eval`` in ``eval_command``, the shared flags
+and helpers in ``options``.
 
 Heavy imports happen inside the commands so that ``qa --help`` is instant.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
+from contextlib import nullcontext
 
 import click
 
+from qa.cli.eval_command import eval_cmd
+from qa.cli.event_commands import brief_cmd, events_cmd
+from qa.cli.options import (
+    date_options,
+    emit_json,
+    llm_options,
+    llm_settings,
+    settings_for,
+    stderr_console,
+)
 from qa.errors import QAError
-
-
-def _settings(ctx: click.Context, **overrides):
-    from qa.config import load_settings
-
-    base = ctx.obj or {}
-    return load_settings(**{**base, **overrides})
-
-
-def _emit_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _stderr_console():
-    from rich.console import Console
-
-    return Console(stderr=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,25 +39,6 @@ def cli(ctx: click.Context, index_dir: str | None, chroma_url: str | None) -> No
     ctx.obj = {"index_dir": index_dir, "chroma_url": chroma_url}
 
 
-def _date_options(command):
-    """--since/--until, read by qa.text.dates.parse_bound (a bare year or month is the whole period)."""
-    for flag, side in (("--until", "before"), ("--since", "after")):
-        command = click.option(
-            flag, default=None, help=f"Only articles dated on or {side} this day (YYYY-MM-DD, YYYY-MM or YYYY)."
-        )(command)
-    return command
-
-
-def _llm_options(offline_help: str):
-    """--extractive and --model, shared by every command that can use an LLM."""
-
-    def decorate(command):
-        command = click.option("--model", default=None, help="Chat model for LLM mode [env QA_LLM_MODEL].")(command)
-        return click.option("--extractive", is_flag=True, help=f"{offline_help} even when an LLM is configured.")(command)
-
-    return decorate
-
-
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -73,8 +50,8 @@ def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
     from qa import api
     from qa.cli import render
 
-    settings = _settings(ctx, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
-    console = _stderr_console()
+    settings = settings_for(ctx, chunk_size=chunk_size, chunk_overlap=chunk_overlap)
+    console = stderr_console()
     with render.ingest_progress(console, enabled=console.is_terminal) as progress:
         report = api.ingest(
             list(paths),
@@ -83,7 +60,7 @@ def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
             on_wait=lambda p: console.print(f"waiting for another qa process to finish writing ({p}) ..."),
         )
     if as_json:
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
         render.ingest_summary(report)
 
@@ -96,9 +73,9 @@ def sources_cmd(ctx, as_json):
     from qa import api
     from qa.cli import render
 
-    sources = api.list_sources(_settings(ctx))
+    sources = api.list_sources(settings_for(ctx))
     if as_json:
-        _emit_json([s.to_dict() for s in sources])
+        emit_json([s.to_dict() for s in sources])
     else:
         render.sources_table(sources)
 
@@ -111,103 +88,12 @@ def remove_cmd(ctx, source, as_json):
     """Remove one document (by file name, path or id) from the index."""
     from qa import api
 
-    removed = api.remove_source(source, _settings(ctx))
+    removed = api.remove_source(source, settings_for(ctx))
     if as_json:
-        _emit_json({"removed": removed})
+        emit_json({"removed": removed})
     else:
         for name in removed:
             click.echo(f"removed {name}")
-
-
-def _llm_settings(ctx, extractive: bool, model: str | None):
-    return _settings(ctx, extractive=True if extractive else None, llm_model=model)
-
-
-def _check_output(path: str | None) -> None:
-    """Refuse an output file that cannot be written before any work is done, not after."""
-    if path is None:
-        return
-    from pathlib import Path
-
-    from qa.errors import InputError
-
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        raise InputError(f"cannot write {path}: it is a folder")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {path}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise InputError(f"cannot write {path}: permission denied")
-
-
-def _write_output(path: str, text: str) -> None:
-    from pathlib import Path
-
-    from qa.errors import InputError
-
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    click.echo(f"wrote {path}", err=True)
-
-
-@cli.command("events")
-@click.option("--json", "as_json", is_flag=True, help='Print {"events": [...]} (with --relations: {"relations": [...], "citations": [...]}) as JSON.')
-@click.option("--topic", default=None, help="Only events about this topic.")
-@click.option("--relations", "show_relations", is_flag=True, help="Who with whom: the pairs that exercised, aligned or deployed together.")
-@_date_options
-@_llm_options("Offline extraction")
-@click.pass_context
-def events_cmd(ctx, as_json, topic, show_relations, since, until, extractive, model):
-    """Exercises, alliances and deployments in the articles, as cited records."""
-    from qa import api
-    from qa.cli import render
-
-    settings = _llm_settings(ctx, extractive, model)
-    events = api.events(settings, topic=topic, since=since, until=until)
-    if show_relations:
-        pairs = api.relations(events)
-        sources = api.relation_sources(pairs, events)
-        if as_json:
-            _emit_json({"relations": [r.to_dict() for r in pairs], "citations": [c.to_dict() for c in sources]})
-        else:
-            render.relations_table(pairs, sources, offline=not api.llm_in_use(settings))
-    elif as_json:
-        _emit_json({"events": [e.to_dict() for e in events]})
-    else:
-        render.events_list(events, offline=not api.llm_in_use(settings))
-
-
-@cli.command("brief")
-@click.option("--topic", default=None, help="Brief on this topic only (default: the whole index).")
-@click.option("--json", "as_json", is_flag=True, help="JSON: title, markdown, citations, events.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
-@click.option("-o", "--output", default=None, help="Write to this file instead of stdout.")
-@_date_options
-@_llm_options("Extractive briefing")
-@click.pass_context
-def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model):
-    """A cited briefing: key points, exercises, alliances, deployments, timeline and sources."""
-    from qa import api
-    from qa.cli import render
-
-    _check_output(output)
-    settings = _llm_settings(ctx, extractive, model)
-    briefing = api.brief(settings, topic=topic, since=since, until=until)
-    if as_json:
-        text = json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "html":
-        text = api.brief_html(briefing, settings)
-    else:
-        text = briefing.markdown
-    if output:
-        _write_output(output, text)
-    elif as_json or fmt == "html":
-        click.echo(text, nl=False)
-    else:
-        render.briefing_markdown(text)
 
 
 @cli.command("ask")
@@ -215,18 +101,18 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: answer, citations, retrieved chunks.")
 @click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [env QA_TOP_K; default 6].")
 @click.option("--source", default=None, help="Only this article (file name as in 'qa sources', or its path).")
-@_date_options
-@_llm_options("Offline extractive answer")
+@date_options
+@llm_options("Offline extractive answer")
 @click.pass_context
 def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     """Answer QUESTION from the indexed articles, citing every claim (or say they do not)."""
     from qa import api
     from qa.cli import render
 
-    settings = _llm_settings(ctx, extractive, model)
+    settings = llm_settings(ctx, extractive, model)
     stream = render.AnswerStream(sentinel=api.answer_sentinel())
     live = api.llm_in_use(settings) and not as_json and stream.enabled
-    with stream if live else _nullcontext():
+    with stream if live else nullcontext():
         answer = api.ask(
             question,
             settings,
@@ -240,48 +126,14 @@ def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     if answer.mode == "extractive":
         click.echo(api.offline_notice(settings), err=True)
     if as_json:
-        _emit_json(answer.to_dict())
+        emit_json(answer.to_dict())
     else:
         render.answer_text(answer)
 
 
-def _nullcontext():
-    from contextlib import nullcontext
-
-    return nullcontext()
-
-
-@cli.command("eval")
-@click.argument("file")
-@click.option("--json", "as_json", is_flag=True, help="Print the metrics and per-question results as JSON.")
-@click.option("--k", "k", type=click.IntRange(1, 100), default=None, help="Chunks that reach the answerer [default 6].")
-@_llm_options("Evaluate the offline answerer")
-@click.pass_context
-def eval_cmd(ctx, file, as_json, k, extractive, model):
-    """Run a JSONL question set (question, expect_any, sources, answerable) and report accuracy,
-    abstention, retrieval hit@k, verbatim quotes, latency and coverage by confidence; or score
-    the event extractor against a JSON events gold file (per kind precision, recall, F1)."""
-    from qa import api
-    from qa.cli import eval_render
-    from qa.evaluation.events_matching import EventsEvalReport
-
-    settings = _llm_settings(ctx, extractive, model)
-    api.check_question_file(file, k=k)  # a bad file fails before anything else is said
-    if not api.llm_in_use(settings):
-        click.echo(api.offline_notice(settings), err=True)
-    report = api.evaluate(
-        file,
-        settings,
-        k=k,
-        on_item=None if as_json else eval_render.eval_progress,
-        on_article=None if as_json else eval_render.gold_progress,
-    )
-    if as_json:
-        _emit_json(report.to_dict())
-    elif isinstance(report, EventsEvalReport):
-        eval_render.events_score(report)
-    else:
-        eval_render.eval_report(report)
+cli.add_command(events_cmd)
+cli.add_command(brief_cmd)
+cli.add_command(eval_cmd)
 
 
 class _WarningLines(logging.Handler):

@@ -73,12 +73,16 @@ def sources_table(sources: list[SourceInfo]) -> None:
 
 
 # --------------------------------------------------------------------------- qa events / qa brief
+def _offline_events_note(what: str) -> None:
+    """On stderr, so that piped output stays the records alone: ``what`` (fields, pairs) was
+    read from the quoted sentences, not by an LLM."""
+    Console(stderr=True).print(f"note: events extracted offline (no LLM): {what} come from the quoted sentences", style="dim")
+
+
 def events_list(events, offline: bool) -> None:
     """Event records as readable blocks: what, who, where, when, and the quoted evidence."""
     if offline:
-        Console(stderr=True).print(
-            "note: events extracted offline (no LLM): fields come from the quoted sentences", style="dim"
-        )
+        _offline_events_note("fields")
     if not events:
         _out.print("no exercises, alliances or deployments found")
         return
@@ -107,9 +111,7 @@ def relations_table(pairs, sources, offline: bool) -> None:
     from rich.table import Table
 
     if offline:
-        Console(stderr=True).print(
-            "note: events extracted offline (no LLM): pairs come from the quoted sentences", style="dim"
-        )
+        _offline_events_note("pairs")
     if not pairs:
         _out.print("no pairs: no exercise, alliance or deployment names two participants")
         return

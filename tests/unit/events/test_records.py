@@ -112,9 +112,9 @@ def test_summaries():
     ev.notes.joins = True
     assert summarise(ev) == "Finland joined Nato."
     ev = Event("deployment", "Russia forces in Belarus", ["Russia"], host="Belarus", dates_text="Monday")
-    assert summarise(ev) == "Russia deployed Russia forces to Belarus, starting Monday."
+    assert summarise(ev) == "Russia deployed forces to Belarus, starting Monday."
     ev = Event("exercise", "vostok", ["Russia", "China", "India"], host="Russia", start="August 30", end="September 5")
-    assert summarise(ev) == "Vostok: Russia, China and India, in Russia, August 30 to September 5."
+    assert summarise(ev) == "Vostok, hosted by Russia with China and India, August 30 to September 5."
 
 
 def test_citations_are_numbered_once_per_sentence_across_records():
