@@ -47,10 +47,10 @@ class Item:
 def _code_hash() -> str:
     h = hashlib.sha256()
     # what the features depend on: the features, retrieval and text modules
-    parts = ["answering/features.py", "answering/matching.py", "answering/wordmatch.py", "retrieval", "text", "storage"]
-    for p in sorted(q for part in parts for q in (ROOT / "qa" / part).rglob("*.py") if q.is_file()) + [
-        ROOT / "qa" / "answering" / "features.py", ROOT / "qa" / "answering" / "matching.py", ROOT / "qa" / "answering" / "wordmatch.py"
-    ]:
+    answering = ["features.py", "matching.py", "residual.py", "wordmatch.py"]
+    files = [ROOT / "qa" / "answering" / name for name in answering]
+    files += sorted(q for part in ("retrieval", "text", "storage") for q in (ROOT / "qa" / part).rglob("*.py"))
+    for p in files:
         h.update(p.read_bytes())
     return h.hexdigest()[:12]
 

@@ -82,6 +82,14 @@ def render_eval() -> str:
             f"| {_opt(r['abstention_accuracy'])} | {_opt(r['false_abstention_rate'])} "
             f"| {_opt(r['retrieval_hit_at_k'])} | {r['latency_p50_s']:.2f} / {r['latency_p95_s']:.2f} s |"
         )
+    if trained.get("history"):
+        lines += ["", "Earlier recorded runs of the trainer (`history` in `eval/results/answerer.json`), oldest first:", ""]
+        for n, old in enumerate(trained["history"], 1):
+            lines.append(
+                f"{n}. test {_pct(old['test']['answer_accuracy'])} answers right / {_pct(old['test']['abstention_accuracy'])} "
+                f"refusals right (train out of fold {_pct(old['train_out_of_fold']['answer_accuracy'])} / "
+                f"{_pct(old['train_out_of_fold']['abstention_accuracy'])}); changed after it: {old['changed_after']}"
+            )
     for name in ("squad_test", "defence_dev"):
         r = runs.get(name)
         if not r or not r.get("coverage"):

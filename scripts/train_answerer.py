@@ -214,10 +214,30 @@ def write_model(sentence: dict, answer: dict, cal: dict, threshold: float) -> No
     (ROOT / "qa" / "answering" / "answerer_model.json").write_text(json.dumps(model) + "\n", encoding="utf-8")
 
 
+def run_history(path: Path, note: str | None) -> list[dict]:
+    """Earlier recorded runs, oldest first: their headline figures and what changed after them.
+    With a ``note``, the run recorded in ``path`` joins the list; without, the list is kept."""
+    if not path.exists():
+        return []
+    old = json.loads(path.read_text(encoding="utf-8"))
+    history = old.get("history", [])
+    if note:
+        history.append(
+            {
+                "threshold": old["threshold"],
+                "train_out_of_fold": {k: old["train_out_of_fold"][k] for k in ("answer_accuracy", "abstention_accuracy")},
+                "test": {k: old["test"][k] for k in ("answer_accuracy", "abstention_accuracy")},
+                "changed_after": note,
+            }
+        )
+    return history
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--work", default="/tmp/qa-train-answerer", help="indexes and the candidate cache")
     ap.add_argument("--no-report", action="store_true", help="write the weights only (skip test.jsonl)")
+    ap.add_argument("--note", help="what changed since the recorded run: the earlier run's figures move to its history")
     args = ap.parse_args()
     work = Path(args.work)
     squad = SHARED / "eval" / "squad2"
@@ -261,6 +281,7 @@ def main() -> None:
     }
     out = ROOT / "eval" / "results"
     out.mkdir(parents=True, exist_ok=True)
+    result["history"] = run_history(out / "answerer.json", args.note)
     (out / "answerer.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     say(json.dumps({k: v for k, v in result.items() if k not in ("train_out_of_fold", "test")}))
     for name in ("train_out_of_fold", "test"):

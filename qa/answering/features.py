@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answering.matching import NUMBER_WORDS, answer_type_ok, dated, term_in
+from qa.answering.residual import RESIDUAL_FEATURES, residual_features
 from qa.answering.wordmatch import WordMatcher
 from qa.retrieval.injection import instruction_sentences
 from qa.retrieval.question import QuestionInfo, Term
@@ -78,6 +79,7 @@ SENTENCE_FEATURES = (
     "uncovered_max",  # weight share of the heaviest question term found nowhere near the sentence
     "soft_only",  # weight share of terms matched only by word similarity, not by stem
     "cov_doc",  # IDF share of the question's terms in the retrieved passages of its article
+    *RESIDUAL_FEATURES,  # what the question asks beyond its subject sentence (qa.answering.residual)
 )
 
 QUESTION_FEATURES = (
@@ -313,6 +315,7 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
                 max(uncovered) / total if uncovered and total else 0.0,
                 soft_only / total if total else 0.0,
                 in_doc / total if total else 1.0,
+                *([0.0] * len(RESIDUAL_FEATURES)),  # filled below
             ]
         )
     x = np.asarray(rows, dtype=np.float64)
@@ -324,6 +327,8 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
     x[:, 2] = 1.0 / (1 + ranks)
     ci = SENTENCE_FEATURES.index("cov_soft")
     x[:, SENTENCE_FEATURES.index("cov_gap")] = x[:, ci] - x[:, ci].max()
+    first = SENTENCE_FEATURES.index(RESIDUAL_FEATURES[0])
+    x[:, first : first + len(RESIDUAL_FEATURES)] = residual_features(info, cands, x[:, ci], cos, vectors, weights, embedder)
     return Featurized(info, cands, x, vectors, weights, key_missing, top_raw)
 
 
