@@ -6,7 +6,9 @@ and kind, ties broken by the larger overlap). Names agree when their distinctive
 (lower-case words and numbers, less years and the words every event name shares: "exercise",
 "operation", "joint", ...) are non-empty and one set contains the other. Participants are
 compared by their normalised names, an organisation written as "Long Name (ACRONYM)" or as its
-initials counting as its acronym.
+initials counting as its acronym, and a country by the short name the events package gives it
+(``qa.events.countries.resolve_country``: "Turkey" and "Türkiye", "Czech Republic" and "Czechia"
+are one participant).
 """
 
 from __future__ import annotations
@@ -52,8 +54,13 @@ def names_agree(a: str | None, b: str | None) -> bool:
 
 def participant_forms(name: str) -> frozenset[str]:
     """Ways of writing one participant: its normalised name, an acronym it gives in parentheses,
-    the initials of a multi-word name."""
+    the initials of a multi-word name, the short name of the country it names."""
+    from qa.events.countries import resolve_country
+
     forms = set()
+    country = resolve_country(name)
+    if country is not None and country.kind == "name":
+        forms.add(country.name.lower())
     acro = re.search(r"\(([A-Za-z][A-Za-z0-9&-]{1,11})\)\s*$", name)
     base = name[: acro.start()] if acro else name
     if acro:

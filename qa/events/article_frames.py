@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.events.alliances import alliance_frame
+from qa.events.alliances import alignment_denied, alliance_frame
 from qa.events.classifier import KindClassifier, load_classifier
 from qa.events.countries import province_country
 from qa.events.cues import (
@@ -20,12 +20,14 @@ from qa.events.cues import (
     MILITARY_RE,
     SECURITY_TIE_RE,
     exercise_cue,
+    only_verbal_exercise,
 )
 from qa.events.deployments import deployment_frame
 from qa.events.exercise_names import named_exercise
 from qa.events.exercises import exercise_frame
 from qa.events.frame import Frame, find_participants
 from qa.events.mentions import Mention, acronym_definitions, find_mentions, find_places, org_name
+from qa.events.organisations import ORG_ANAPHOR_RE, security_body
 from qa.events.record import unique_in_order
 from qa.retrieval.articles import Article, Sentence
 from qa.storage.embedders import model_name_for
@@ -118,17 +120,18 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
     verdicts = ctx.classifier.predict(ctx.embedder(), [s.text for s in sents])
     frames: list[Frame] = []
     prev_actors: list[str] = []
+    last_org: str | None = None  # the organisation named last, what "the group" refers back to
     main_org = article_org(art, ctx.orgs) if any("alliance" in k for k in verdicts) or _JOINED_RE.search(art.text) else None
     for sent, kinds in zip(sents, verdicts, strict=True):
         mentions = find_mentions(sent.text, ctx.orgs)
-        if "exercise" in kinds or (exercise_cue(sent.text) and named_exercise(sent.text)):
+        if ("exercise" in kinds and not only_verbal_exercise(sent.text)) or (exercise_cue(sent.text) and named_exercise(sent.text)):
             frames.append(exercise_frame(sent, art, ctx.orgs, mentions, prev_actors))
-        al = alliance_frame(sent, ctx.orgs, mentions, main_org) if mentions else None
+        al = alliance_frame(sent, ctx.orgs, mentions, main_org, last_org) if mentions else None
         # an alignment is written with its vocabulary (allies, pact, member...): without it the
         # classifier takes lists of countries (sport results, tours) for alignments
-        if "alliance" in kinds and ALIGNMENT_RE.search(sent.text):
+        if "alliance" in kinds and ALIGNMENT_RE.search(sent.text) and not alignment_denied(sent.text):
             al = al or loose_frame(sent, "alliance", mentions, ctx.orgs)
-            if al is not None and main_org and _ORG_ANAPHOR_RE.search(sent.text) and main_org not in al.participants:
+            if al is not None and main_org and ORG_ANAPHOR_RE.search(sent.text) and main_org not in al.participants:
                 al.participants.append(main_org)  # "joined the alliance": the article's organisation
         elif al is not None and not al.joins:
             al = None  # only a country joining a named organisation is read without the classifier
@@ -144,6 +147,8 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
             dep.read_dates(sent.text, art.published)
             frames.append(dep)
         prev_actors = unique_in_order(m.country for m in mentions if m.kind == "country" and m.role == "actor" and m.country)
+        named = [org_name(m.text, ctx.orgs) for m in mentions if m.kind == "org" and _party_org(sent.text, m, ctx.orgs)]
+        last_org = named[-1] if named else last_org
     return frames
 
 
@@ -183,7 +188,6 @@ def article_country(art: Article, orgs: dict[str, str]) -> str | None:
 
 
 _JOINED_RE = re.compile(r"\bjoin(?:ed|s|ing)?\b", re.I)
-_ORG_ANAPHOR_RE = re.compile(r"\b(?:the|this) (?:alliance|organi[sz]ation|treaty|pact|bloc|coalition|grouping)\b", re.I)
 
 
 def article_org(art: Article, orgs: dict[str, str]) -> str | None:
@@ -217,6 +221,8 @@ def loose_frame(sent: Sentence, kind: str, mentions: list[Mention], orgs: dict[s
     parts, hosts, located, where = find_participants(sent.text, mentions, kind)
     actors = [m.country for m in mentions if m.kind == "country" and m.role == "actor" and m.country]
     org_names = [org_name(m.text, orgs) for m in mentions if m.kind == "org" and m.role == "actor" and _party_org(sent.text, m, orgs)]
+    if kind == "alliance":
+        org_names = [o for o in org_names if security_body(o)]
     f.participants = unique_in_order([*parts, *actors, *org_names])
     if not f.participants:
         return None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from qa.events.organisations import ORG_HEADS
+
 _NOT_FOUND = "\x00not-found"
 
 # Words that end a capitalised place name that is a geographic feature, not a country
@@ -18,11 +20,6 @@ GEO_FEATURES = frozenset(
     "sea seas ocean river strait straits gulf bay peninsula island islands mountains mountain border "
     "coast airspace region province city base desert lake canal channel valley plain plains "
     "district oblast krai county state square range corridor airport port harbour harbor".split()
-)
-# Heads of organisation names ("Shanghai Cooperation Organisation", "European Union").
-ORG_HEADS = frozenset(
-    "organisation organization alliance treaty pact union council community bloc partnership "
-    "forum nations league association coalition".split()
 )
 
 

@@ -18,9 +18,9 @@ EXERCISE_RE = re.compile(
 )
 # "exercise" as a verb or a civilian drill: "will exercise restraint", "a fire drill".
 NOT_AN_EXERCISE_RE = re.compile(
-    r"\b(?:to|will|would|can|could|must|should|may|might|shall|not)\s+exercise\b|\bexercis(?:e|es|ed|ing)\s+"
+    r"\b(?:to|will|would|can|could|must|should|may|might|shall|not|help(?:s|ed|ing)?)\s+exercise\b|\bexercis(?:e|es|ed|ing)\s+"
     r"(?:its|their|his|her|the|our|your|my|a|an|some|great|greater|more|caution|restraint|power|control|"
-    r"rights?|options?|influence|judge?ment|authority|veto)\b|\b(?:fire|oil|gas|well)\s+drill",
+    r"rights?|options?|influence|judge?ment|authority|veto|claims?|sovereignty|jurisdiction)\b|\b(?:fire|oil|gas|well)\s+drill",
     re.IGNORECASE,
 )
 MILITARY_RE = re.compile(
@@ -32,8 +32,11 @@ MILITARY_RE = re.compile(
 )
 # A tie with a military or security side (what an alliance is), not trade or company ties.
 SECURITY_TIE_RE = re.compile(MILITARY_RE.pattern + r"|\b(?:security|alliances?|allied)\b", re.IGNORECASE)
+# "joined by" is company, not accession: "the carrier will be joined by destroyers"; "non-aligned"
+# is the opposite of aligned.
+_NOT_BY = r"(?!\s+by\b)"
 ALIGNMENT_RE = re.compile(
-    r"\b(join(?:ed|s|ing)?|admitted|admission|accession|membership|members?|alliances?|allies|ally|allied|pact|"
+    r"\b(?<!non-)(join(?:ed|s|ing)?" + _NOT_BY + r"|admitted|admission|accession|membership|members?|alliances?|allies|ally|allied|pact|"
     r"treaty|agreements?|accord|partnership|partners?|signed|bloc|friends?|friendship|ties|alignment|aligned|"
     r"closer together|cooperation|co-operation)\b",
     re.IGNORECASE,
@@ -41,12 +44,26 @@ ALIGNMENT_RE = re.compile(
 JOIN_RE = re.compile(
     r"\b(?:(?:was|were|has been|have been|is|are|will be|had been|to be)\s+)?(?:formally\s+|officially\s+)?"
     r"(?:admitted|accepted|welcomed)\s+(?:to|into|as a (?:full )?member of)\b|\b(?:formally\s+|officially\s+)?"
-    r"(?:joined|joins|will join|to join|join|joining)\b|\baccession\s+to\b|\bbec(?:ame|omes|ome) (?:a |the )?"
+    r"(?:joined|joins|will join|to join|join|joining)\b" + _NOT_BY + r"|\baccession\s+to\b|\bbec(?:ame|omes|ome) (?:a |the )?"
     r"(?:\w+(?:st|th|nd|rd) )?(?:full )?member of\b|\bsigned\b|\bratified\b",
     re.IGNORECASE,
 )
-# A negation shortly before a cue ("refused to join", "not an alliance").
-NEGATED_RE = re.compile(r"\b(not|never|refus\w*|resist\w*|reject\w*|declin\w*|against)\b[^.;]{0,50}$", re.IGNORECASE)
+# A negation shortly before a cue ("refused to join", "not an alliance", "its non-alignment barred
+# it from joining", "former Warsaw Pact countries": a tie that ended).
+NEGATED_RE = re.compile(
+    r"\b(not|never|refus\w*|resist\w*|reject\w*|declin\w*|against|barr?(?:ed|ing|s)?|prevent\w*|"
+    r"oppos\w*|disagree\w*|non-align\w*|without|instead of|uninterested|former)\b[^.;]{0,50}$",
+    re.IGNORECASE,
+)
+# An alignment only wished, weighed, asked for or talked about shortly before its cue ("voiced
+# its intention to join", "the possibility of joining", "to discuss cooperation", "plans to deepen
+# ties"): the task's alliances are agreed or reported as facts, not offered or hoped for.
+HOPED_RE = re.compile(
+    r"\b(may|might|could|would|intend\w*|intention|possib\w+|chances?|hop(?:e|es|ed|ing)|look\w* forward|"
+    r"want\w*|wish\w*|seek\w*|sought|plan(?:s|ned|ning)?|propos\w*|consider\w*|studying|request\w*|"
+    r"appl(?:y|ied|ies|ying|ication)|bid|discuss\w*|talks|suggest\w*|overtures?)\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
 DEPLOYMENT_RE = re.compile(
     r"\b(deploy(?:s|ed|ing|ment|ments)?|redeploy\w*|station(?:s|ed|ing)?|dispatch(?:es|ed|ing)?|sen[dt]s?|sending|"
     r"move[sd]?|moving|transferr?(?:ed|ing|s)?|relocat\w+|reinforc\w+|(?:troops|forces|soldiers)\s+(?:operating|based)\s+in)\b",
@@ -60,6 +77,14 @@ DEPLOYED_FORCE_RE = re.compile(
 )
 # A month or weekday that follows "to"/"in" is a date, not a destination.
 CALENDAR_WORD_RE = re.compile("(?:" + "|".join(w.capitalize() for w in (*MONTHS, *WEEKDAYS)) + r")\b")
+
+
+def only_verbal_exercise(text: str) -> bool:
+    """Every exercise word of ``text`` is the verb or a civilian drill ("helps exercise RAF
+    Fairford", "exercise claims"), and there is at least one."""
+    words = list(EXERCISE_RE.finditer(text))
+    verbal = [m.span() for m in NOT_AN_EXERCISE_RE.finditer(text)]
+    return bool(words) and all(any(a <= w.start() < b for a, b in verbal) for w in words)
 
 
 def exercise_cue(text: str) -> re.Match | None:

@@ -5,7 +5,8 @@
 * a Title-Case phrase ending in a capitalised "Exercise" / "Training" / "Drill", with an acronym
   in parentheses after it ("Fire Control Exercise", "Group Exercise (GROUPEX)");
 * capitalised words with a year, a number or a roman numeral ("Talisman Sabre 2019",
-  "Steadfast Defender 24", "Black Skies 23-1", "Pegasus Forge III").
+  "Steadfast Defender 24", "Black Skies 23-1", "Pegasus Forge III");
+* capitalised words followed by what they are ("Joint Warrior, Nato's largest annual exercise").
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ TITLE_NOUN_RE = re.compile(
 NUMBERED_RE = re.compile(
     rf"\b({_WORD}(?:\s+{_WORD}){{0,3}})[\s-]+((?:19|20)\d\d|\d{{2}}(?:-\d{{1,2}})?|[IVX]{{2,4}})\b(?![\w’'-])"
 )
+# A name followed by what it is: "as part of Joint Warrior, Nato's largest annual exercise".
+APPOSITIVE_RE = re.compile(
+    rf"(?<=\s)((?:{_WORD}\s+){{0,3}}{_WORD}),\s+(?:(?:the|a|an|its|their|{_WORD}[’']s)\s+)"
+    r"(?:(?!(?:in|of|for|with|at|on|to|and|or|by)\b)[\w’'-]+\s+){0,4}?"
+    r"(?:exercises?|drills?|war ?games|manoeuvres?|maneuvers?)\b"
+)
+# A place is written after these; what follows them is no name ("held near Brest, the largest drill"),
+# ... nor what ends a list ("Seoul, Tokyo and Washington, the allies in the drills").
+_PLACE_BEFORE_RE = re.compile(r"(?:\b(?:in|at|near|off|over|outside|around|from|to|into|across)\s+(?:the\s+)?|,\s*|\band\s+)$", re.I)
+# Letters of a designation written before its number: a short code in capitals or a maker's prefix.
+_DESIGNATION_RE = re.compile(r"[A-Z]{1,4}|[A-Z][a-z]")
 _NOT_NAME = frozenset(
     "the a an this that these those its their his her our during at in on of for and with by from as "
     "u.s. us said after before while when where which last next first".split()
@@ -86,6 +98,11 @@ def named_exercise(sentence: str) -> str | None:
         if m.start() == 0 and len(run) == 1:
             continue  # "Training exercises ..." at the start of a sentence: not a name
         return " ".join([*run, m.group(2)]) + m.group(3)
+    for m in APPOSITIVE_RE.finditer(sentence):
+        words = m.group(1).split()
+        if _PLACE_BEFORE_RE.search(sentence[: m.start()]) or _clean_words(words) != words:
+            continue
+        return " ".join(words)
     if _EXERCISE_WORD_RE.search(sentence):
         for m in NUMBERED_RE.finditer(sentence):
             words = _clean_words(m.group(1).split())
@@ -93,5 +110,7 @@ def named_exercise(sentence: str) -> str | None:
                 continue
             if all(_is_country(w) for w in words) or words[-1] in ("No", "No.", "Number"):
                 continue
+            if _DESIGNATION_RE.fullmatch(words[-1]) and not re.fullmatch(r"(?:19|20)\d\d", m.group(2)):
+                continue  # a hull, aircraft or unit designation ("CVN 78", "F-35", "Su-30", "MAG-49")
             return " ".join(words) + " " + m.group(2)
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from qa.events.countries import resolve_country
+from qa.events.cues import EXERCISE_NOUN
 from qa.events.frame import Frame
 from qa.events.merge import merge_into, name_key
 from qa.events.record import Event, unique_in_order
@@ -55,12 +56,35 @@ def absorb(ev: Event, frame: Frame, art: Article) -> None:
 
 
 # A join that happened ("joined", "was admitted to"), not one hoped for ("to join", "joining").
-_DONE_JOIN_RE = re.compile(r"\b(?:joined|admitted|accepted|became|ratified|signed|accession)\b", re.I)
+_DONE_JOIN_RE = re.compile(
+    r"\b(?:joined|admitted|accepted|became|ratified|signed|accession|(?:joining|admission|entry) of)\b", re.I
+)
 
 
 def compatible_dates(a: set[int], b: set[int]) -> bool:
     """Months that could be the same exercise: either unknown, or at least one in common."""
     return not a or not b or bool(a & b)
+
+
+# "this exercise", "the drills", "will also take part": the sentence tells of the exercise being described.
+_REFERS_BACK_RE = re.compile(
+    rf"\b(?:this|these|that|those|the|such)\s+(?:[\w-]+\s+){{0,2}}?{EXERCISE_NOUN}\b|\balso\b", re.I
+)
+
+
+def refers_back(sentence: str) -> bool:
+    """The sentence refers back to an exercise already told ("this exercise", "also")."""
+    return bool(_REFERS_BACK_RE.search(sentence))
+
+
+def other_parties(held: list[str], told: list[str]) -> bool:
+    """A sentence's exercise is another one than the exercise being described when its parties
+    are known and mostly others: none in common, or two or more sharing less than half (unless
+    the sentence refers back to it: checked by the caller with ``refers_back``)."""
+    a, b = set(held), set(told)
+    if not a or not b:
+        return False
+    return not a & b or (len(b) >= 2 and len(a & b) / len(a | b) < 0.5)
 
 
 def same_parties(ev: Event, frame: Frame) -> bool:
@@ -76,7 +100,7 @@ def same_parties(ev: Event, frame: Frame) -> bool:
         return True
     if frame.joins and _DONE_JOIN_RE.search(frame.relation or ""):
         return False  # each country that joined an organisation is its own accession
-    return any(resolve_country(p) is None for p in a & b)
+    return any(resolve_country(p) is None for p in a & b)  # a party that is no country: an organisation
 
 
 def group_article(frames: list[Frame], art: Article) -> list[Event]:
@@ -84,6 +108,16 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
     events: list[Event] = []
     current: Event | None = None
     for f in frames:
+        if f.kind == "alliance" and f.name and f.name_strength:
+            # a pact with its own name is its own record, whoever its parties
+            same = next((e for e in events if e.kind == "alliance" and e.named and name_key(e.name) == name_key(f.name)), None)
+            if same is None:
+                same = new_event(f, art)
+                same.named = True
+                events.append(same)
+            else:
+                absorb(same, f, art)
+            continue
         if f.kind != "exercise":
             same = next((e for e in events if e.kind == f.kind and same_parties(e, f)), None)
             if same is None:
@@ -105,9 +139,13 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
         main = next((e for e in events if e.kind == "exercise" and e.named), None) or next(
             (e for e in events if e.kind == "exercise"), None
         )
-        if current is None or not compatible_dates(current.months, f.months):
+        another = other_parties(current.participants, f.participants) and not refers_back(f.sentence.text) if current else False
+        if current is None or not compatible_dates(current.months, f.months) or another:
             # another exercise: one at another time of year than the one being described
-            target = next((e for e in events if e.kind == "exercise" and f.months and e.months & f.months), None)
+            target = next(
+                (e for e in events if e.kind == "exercise" and f.months and e.months & f.months and not other_parties(e.participants, f.participants)),
+                None,
+            )
             if target is None:
                 target = new_event(f, art)
                 target.notes.digression = current is not None
@@ -123,7 +161,8 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
     # An unnamed exercise described before its name is given is the named one.
     named = [e for e in events if e.kind == "exercise" and e.named]
     for e in [e for e in events if e.kind == "exercise" and not e.named]:
-        match = [n for n in named if compatible_dates(n.months, e.months)]
+        told_back = any(refers_back(x.text) for x in e.evidence)
+        match = [n for n in named if compatible_dates(n.months, e.months) and (told_back or not other_parties(n.participants, e.participants))]
         if len(match) == 1 and (not e.months or e.months & match[0].months):
             merge_into(match[0], e)
             events.remove(e)

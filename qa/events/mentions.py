@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.events.countries import GEO_FEATURES, ORG_HEADS, find_services, resolve_country
+from qa.events.countries import GEO_FEATURES, find_services, resolve_country
+from qa.events.organisations import ORG_HEADS
 from qa.text.dates import MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 # Capitalised words that start sentences or titles and are never names of places or parties.
@@ -102,6 +103,16 @@ def _scan_sequence(sentence: str, seq: str, base: int, orgs: dict[str, str], out
     if last in GEO_FEATURES and len(words) >= 2:
         out.append(Mention(seq, base, base + len(seq), "place"))
         return
+    # An organisation's name followed by "of" and more capitals ("Shanghai Cooperation
+    # Organisation of Central Asian countries"): the name ends at its head word.
+    first = 1 if words[0][2] in ("The", "A", "An") else 0
+    for k in range(first + 1, len(words) - 1):
+        if words[k][2].lower() in ORG_HEADS and words[k + 1][2] == "of":
+            a = words[first][0]
+            out.append(Mention(seq[a : words[k][1]], base + a, base + words[k][1], "org"))
+            rest = words[k + 2][0]
+            _scan_sequence(sentence, seq[rest:], base + rest, orgs, out)
+            return
     # A run of words in capitals is a headline or a dateline ("PORT OF BUSAN, South Korea"), not
     # a row of acronyms.
     caps_run = len(words) >= 2 and all(w[2].isupper() for w in words if any(ch.isalpha() for ch in w[2]))

@@ -17,27 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from qa.events.countries import resolve_country
+from qa.events.mentions import find_mentions
+from qa.events.organisations import looks_like_organisation
 from qa.events.record import Event, unique_in_order
 from qa.models import Citation
 from qa.text.dates import is_iso
 
-# Words that make a name an organisation's, and an acronym written alone or after the name
-# ("NATO", "ASEAN", "... (SCO)"); countries come as short names ("United States"), not acronyms.
-_ORG_WORD = re.compile(
-    r"\b(organi[sz]ation|alliance|treaty|pact|union|council|community|bloc|partnership|forum|nations|"
-    r"league|association|coalition|group|quad)\b",
-    re.I,
-)
-_ACRONYM = re.compile(r"^[A-Z]{3,}\+?$|\([A-Z]{2,}\)$")
 KIND_ORDER = ("exercise", "alliance", "deployment")
-
-
-def looks_like_organisation(name: str) -> bool:
-    """A participant that names an organisation rather than a country ("Shanghai Cooperation
-    Organisation (SCO)", "NATO", "European Union")."""
-    name = name.strip()
-    return bool(_ORG_WORD.search(name) or _ACRONYM.search(name))
 
 
 @dataclass
@@ -119,20 +108,40 @@ def _dates(ev: Event) -> tuple[list[str], list[str]]:
 
 
 def _telling(ev: Event, a: str, b: str, most: int = 2) -> list[int]:
-    """Up to ``most`` citation numbers of a record for one pair: the quotes that name both, then
-    one, then the record's first ones (a large exercise cites many sentences; a pair needs few)."""
+    """Up to ``most`` citation numbers of a record for one pair: the quotes that name both (by
+    name before by demonym or unit), then one, then the record's first ones (a large exercise
+    cites many sentences; a pair needs few)."""
     def named(c: Citation) -> int:
-        text = c.quote.casefold()
-        return sum(_stem(x) in text for x in (a, b))
+        return sum(naming_strength(c.quote, x) for x in (a, b))
 
     ranked = sorted(ev.citations, key=lambda c: (-named(c), c.id))
     return [c.id for c in ranked[:most]]
 
 
-def _stem(name: str) -> str:
-    """The part of a name that its adjective shares ("China" / "Chinese", "Russia" / "Russian")."""
-    name = re.sub(r"\s*\(.*\)$", "", name).casefold()
-    return name[:-1] if len(name) > 5 and name[-1] in "aey" else name
+def names_party(text: str, party: str) -> bool:
+    """``text`` names ``party``: a country as a name, demonym, capital or unit ("Chinese ships",
+    "the Marines"); an organisation by its name or the acronym it is given ("... (SCO)")."""
+    return naming_strength(text, party) > 0
+
+
+def naming_strength(text: str, party: str) -> int:
+    """How ``text`` names ``party``: 2 by its name, 1 by a demonym, capital or unit, 0 not at all."""
+    if resolve_country(party) is not None:
+        hows = _countries_named(text).get(party)
+        return 0 if not hows else 2 if "name" in hows else 1
+    forms = [re.sub(r"\s*\([^)]*\)$", "", party), *re.findall(r"\(([^)]+)\)$", party)]
+    low = text.casefold()
+    return 2 if any(f and f.casefold() in low for f in forms) else 0
+
+
+@lru_cache(maxsize=4096)
+def _countries_named(text: str) -> dict[str, frozenset[str]]:
+    """Country -> how ``text`` names it (name, demonym, capital, service)."""
+    out: dict[str, set[str]] = {}
+    for m in find_mentions(text):
+        if m.country:
+            out.setdefault(m.country, set()).add(m.how)
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def relations(events: Iterable[Event], is_org: Callable[[str], bool] = looks_like_organisation) -> list[Relation]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from qa.events.countries import ORG_HEADS, resolve_country
+from qa.events.countries import resolve_country
 from qa.events.mentions import find_mentions
+from qa.events.organisations import ORG_HEADS
 from qa.events.record import Event, unique_in_order
 
 

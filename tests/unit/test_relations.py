@@ -3,8 +3,9 @@ their order. No model, no index."""
 
 from __future__ import annotations
 
+from qa.events.organisations import looks_like_organisation
 from qa.events.record import Event
-from qa.events.relations import cited_sources, looks_like_organisation, relations
+from qa.events.relations import cited_sources, names_party, relations
 from qa.models import Citation
 
 
@@ -71,3 +72,19 @@ def test_organisations_by_name_not_by_list():
         assert looks_like_organisation(name), name
     for name in ("India", "United States", "Netherlands", "Iran", "United Kingdom"):
         assert not looks_like_organisation(name), name
+
+
+def test_a_quote_names_a_party_by_name_demonym_unit_or_acronym():
+    assert names_party("Chinese and Russian ships sailed.", "China")
+    assert names_party("The Marines landed at dawn.", "United States")
+    assert names_party("The SCO summit opened.", "Shanghai Cooperation Organisation (SCO)")
+    assert names_party("Leaders of the shanghai cooperation organisation met.", "Shanghai Cooperation Organisation (SCO)")
+    # a place inside another name is no mention of the country ("South China Sea")
+    assert not names_party("Ships sailed in the South China Sea.", "China")
+    assert not names_party("Troops from India arrived.", "Pakistan")
+
+
+def test_a_quote_naming_both_by_name_is_the_most_telling():
+    ev = _event("exercise", "Drill", ["China", "Belarus"], _cite(1, "Chinese soldiers landed in Belarus."),
+                _cite(2, "Belarusian and Chinese officers met."), _cite(3, "China and Belarus will train near Brest."))
+    assert relations([ev])[0].citations == [1, 3]

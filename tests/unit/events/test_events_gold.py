@@ -80,6 +80,9 @@ def test_participants_compare_by_name_and_acronym():
     assert participant_jaccard(["Shanghai Cooperation Organisation"], ["SCO"]) == 1.0  # initials
     assert participant_jaccard(["United States"], ["United States", "Japan"]) == 0.5
     assert participant_jaccard(["Russia"], ["China"]) == 0.0
+    # one country under two short names is one participant; a different country is not
+    assert participant_jaccard(["Türkiye", "Czechia"], ["Turkey", "Czech Republic"]) == 1.0
+    assert participant_jaccard(["Cyprus"], ["Northern Cyprus"]) == 0.0
 
 
 def test_matching_is_one_to_one():

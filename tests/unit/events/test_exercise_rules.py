@@ -1,0 +1,67 @@
+"""Exercise rules on single sentences and small articles: a name followed by what it is, and
+another exercise told in the same article when its parties are others. No model, no index."""
+
+from __future__ import annotations
+
+from qa.events.exercise_names import named_exercise
+from qa.events.frame import Frame
+from qa.events.grouping import group_article, other_parties
+from tests.unit.events.articles import article
+
+
+def test_a_name_followed_by_what_it_is():
+    text = "The group will train off Scotland as part of Joint Warrior, Nato's largest annual exercise."
+    assert named_exercise(text) == "Joint Warrior"
+    assert named_exercise("Troops arrived for Cobra Gold, the region's largest military exercise, on Monday.") == "Cobra Gold"
+    # a place, the end of a list or a date before the comma is no name
+    assert named_exercise("Troops gathered near Brest, the site of a large drill.") is None
+    assert named_exercise("Officials in Seoul, Tokyo and Washington, the allies in the drills, met.") is None
+    assert named_exercise("Yesterday, the annual exercise began.") is None
+
+
+def test_other_parties_are_another_exercise():
+    assert other_parties(["Greece", "Italy", "Cyprus", "France"], ["Greece", "Turkey"])
+    assert other_parties(["China"], ["United States"])
+    # the same parties, one of them, or parties not known: the same exercise
+    assert not other_parties(["China", "Russia"], ["China"])
+    assert not other_parties(["Greece", "Italy", "Cyprus", "France"], ["France", "Italy", "Greece", "Cyprus", "United Arab Emirates"])
+    assert not other_parties(["China"], [])
+
+
+def test_an_article_telling_two_exercises_of_other_parties_gives_two_records():
+    art = article(
+        "Ships from Greece, Italy and France held a joint exercise in August. "
+        "The drills ended on Friday. "
+        "Tensions rose in August, with Greece and Turkey both staging military drills."
+    )
+    s = art.sentences
+    frames = [
+        Frame(s[0], "exercise", participants=["Greece", "Italy", "France"], months={8}),
+        Frame(s[1], "exercise"),
+        Frame(s[2], "exercise", participants=["Greece", "Turkey"], months={8}),
+    ]
+    events = group_article(frames, art)
+    assert [sorted(e.participants) for e in events] == [["France", "Greece", "Italy"], ["Greece", "Turkey"]]
+    assert [len(e.evidence) for e in events] == [2, 1]
+
+
+def test_a_designation_with_a_number_is_no_exercise_name():
+    for text in (
+        "The USS Gerald R. Ford (CVN 78) departed to conduct training exercises.",
+        "Pilots flew F-35 jets during the exercise.",
+        "A Su-30 fighter was refuelled during a drill.",
+    ):
+        assert named_exercise(text) is None, text
+    # names with a number or a year still are
+    assert named_exercise("Red Flag 24-1 exercise began in Nevada.") == "Red Flag 24-1"
+    assert named_exercise("The BALTOPS 22 exercise began in June.") == "BALTOPS 22"
+
+
+def test_exercise_as_a_verb_is_no_exercise():
+    from qa.events.cues import only_verbal_exercise
+
+    assert only_verbal_exercise("The deployment of bombers helps exercise RAF Fairford as a forward base.")
+    assert only_verbal_exercise("Five other governments also exercise claims over the sea.")
+    # a real exercise word beside the verb, or no exercise word at all: the classifier decides
+    assert not only_verbal_exercise("China is holding naval drills in waters where others also exercise claims.")
+    assert not only_verbal_exercise("Ships conducted integrated operations that concluded May 29.")
