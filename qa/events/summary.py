@@ -64,9 +64,13 @@ _AUXILIARIES = frozenset(
 )
 
 
+# Plural nouns of alignment that end in -s like a verb: "China and Russia allies" is no sentence.
+_PLURAL_NOUNS = frozenset("allies partners ties members relations talks forces nations countries states".split())
+
+
 def _reads_as_predicate(relation: str) -> bool:
     first = relation.split()[0] if relation.split() else ""
-    if not first.isalpha() or not first.islower():
+    if not first.isalpha() or not first.islower() or first in _PLURAL_NOUNS:
         return False
     return first in _AUXILIARIES or first.endswith("ed") or (first.endswith("s") and not first.endswith("ss"))
 
@@ -217,7 +221,10 @@ def _deployment_summary(ev: Event, when: str) -> str:
             what = re.sub(r"^(?:['’]s)?\s+", "", what[owner.end :])
     what = what or "forces"
     dest = ev.host or ev.location
-    where = f" to {dest}" if dest and dest not in ev.participants and not _names(what, dest) else ""
-    if not ev.participants:
+    # A destination listed among the participants is where the forces went, not a sender
+    # ("Russia deployed troops to Belarus"), unless it is the only one (forces moved at home).
+    senders = [p for p in ev.participants if p != dest] or ev.participants
+    where = f" to {dest}" if dest and dest not in senders and not _names(what, dest) else ""
+    if not senders:
         return f"{what[:1].upper()}{what[1:]} deployed{where}{when}."
-    return f"{_join(ev.participants)} deployed {what}{where}{when}."
+    return f"{_join(senders)} deployed {what}{where}{when}."

@@ -234,3 +234,13 @@ def test_a_name_that_already_says_exercise_is_not_given_another():
 def test_no_summary_ends_on_a_word_that_needs_an_object(ev):
     last = summarise(ev).rstrip(".").split()[-1].lower()
     assert last not in {"to", "into", "of", "with", "in", "the", "joined", "admitted", "signed"}
+
+
+def test_a_destination_among_the_participants_stays_the_destination():
+    ev = Event("deployment", "troops in Belarus", ["Russia", "Belarus"], host="Belarus")
+    assert summarise(ev) == "Russia deployed troops to Belarus."
+
+
+def test_a_plural_noun_of_alignment_is_not_read_as_a_verb():
+    ev = _alliance("China–Russia alignment", ["China", "Russia"], relation="allies", relation_kind="cooperate")
+    assert summarise(ev) == "China and Russia are aligned."
