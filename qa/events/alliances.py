@@ -33,7 +33,7 @@ def alignment_denied(text: str) -> bool:
 
 
 # "the joining of Cameroon", "the accession of Finland": a country that joined, written after.
-_NOMINAL_JOIN_RE = re.compile(r"\b(?:joining|accession|admission|entry) of\s+(?:the\s+)?", re.I)
+_JOINING_OF_COUNTRY_RE = re.compile(r"\b(?:joining|accession|admission|entry) of\s+(?:the\s+)?", re.I)
 
 
 def alliance_frame(
@@ -51,7 +51,7 @@ def alliance_frame(
             f = _join_frame(sent, orgs, mentions, article_org, join)
             if f is not None:
                 return f
-    for nominal in _NOMINAL_JOIN_RE.finditer(text):
+    for nominal in _JOINING_OF_COUNTRY_RE.finditer(text):
         f = _nominal_join_frame(sent, orgs, mentions, article_org, nominal)
         if f is not None:
             return f

@@ -121,7 +121,7 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
     frames: list[Frame] = []
     prev_actors: list[str] = []
     last_org: str | None = None  # the organisation named last, what "the group" refers back to
-    main_org = article_org(art, ctx.orgs) if any("alliance" in k for k in verdicts) or _JOINED_RE.search(art.text) else None
+    main_org = article_org(art, ctx.orgs) if any("alliance" in k for k in verdicts) or _ANY_FORM_OF_JOIN_RE.search(art.text) else None
     for sent, kinds in zip(sents, verdicts, strict=True):
         mentions = find_mentions(sent.text, ctx.orgs)
         if ("exercise" in kinds and not only_verbal_exercise(sent.text)) or (exercise_cue(sent.text) and named_exercise(sent.text)):
@@ -187,7 +187,8 @@ def article_country(art: Article, orgs: dict[str, str]) -> str | None:
     return top[0][0]
 
 
-_JOINED_RE = re.compile(r"\bjoin(?:ed|s|ing)?\b", re.I)
+# The verb "join" in any form: an article that may report a join looks for its organisation.
+_ANY_FORM_OF_JOIN_RE = re.compile(r"\bjoin(?:ed|s|ing)?\b", re.I)
 
 
 def article_org(art: Article, orgs: dict[str, str]) -> str | None:

@@ -48,20 +48,26 @@ JOIN_RE = re.compile(
     r"(?:\w+(?:st|th|nd|rd) )?(?:full )?member of\b|\bsigned\b|\bratified\b",
     re.IGNORECASE,
 )
+# The words before a cue that a denial or a hope reaches: up to a comma or a relative pronoun,
+# which open another clause ("Finland, which applied last year, joined NATO").
+_SAME_CLAUSE = r"(?:(?!\b(?:which|who|whom|whose)\b)[^.;,])"
 # A negation shortly before a cue ("refused to join", "not an alliance", "its non-alignment barred
-# it from joining", "former Warsaw Pact countries": a tie that ended).
+# it from joining"), or "former" right before the cue or the organisation ("former allies", "former
+# Warsaw Pact countries": a tie that ended); "Former Soviet republic Georgia joined" is no denial.
 NEGATED_RE = re.compile(
-    r"\b(not|never|refus\w*|resist\w*|reject\w*|declin\w*|against|barr?(?:ed|ing|s)?|prevent\w*|"
-    r"oppos\w*|disagree\w*|non-align\w*|without|instead of|uninterested|former)\b[^.;]{0,50}$",
+    r"(?:\b(not|never|refus\w*|resist\w*|reject\w*|declin\w*|against|barr?(?:ed|ing|s)?|prevent\w*|"
+    r"oppos\w*|disagree\w*|non-align\w*|without|instead of|uninterested)\b" + _SAME_CLAUSE + r"{0,50}"
+    r"|\b(former)\s+(?:the\s+)?(?-i:(?:[A-Z][\w’'&-]*\s+){0,3}))$",
     re.IGNORECASE,
 )
 # An alignment only wished, weighed, asked for or talked about shortly before its cue ("voiced
 # its intention to join", "the possibility of joining", "to discuss cooperation", "plans to deepen
-# ties"): the task's alliances are agreed or reported as facts, not offered or hoped for.
+# ties"): the task's alliances are agreed or reported as facts, not offered or hoped for. The
+# modal is lower-case only: "In May Sweden joined NATO" names a month.
 HOPED_RE = re.compile(
-    r"\b(may|might|could|would|intend\w*|intention|possib\w+|chances?|hop(?:e|es|ed|ing)|look\w* forward|"
+    r"\b((?-i:may)|might|could|would|intend\w*|intention|possib\w+|chances?|hop(?:e|es|ed|ing)|look\w* forward|"
     r"want\w*|wish\w*|seek\w*|sought|plan(?:s|ned|ning)?|propos\w*|consider\w*|studying|request\w*|"
-    r"appl(?:y|ied|ies|ying|ication)|bid|discuss\w*|talks|suggest\w*|overtures?)\b[^.;]{0,40}$",
+    r"appl(?:y|ied|ies|ying|ication)|bid|discuss\w*|talks|suggest\w*|overtures?)\b" + _SAME_CLAUSE + r"{0,40}$",
     re.IGNORECASE,
 )
 DEPLOYMENT_RE = re.compile(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from qa.events.countries import resolve_country
+from qa.events.mentions import PERSON_TITLES
 from qa.text.dates import MONTHS, WEEKDAYS
 
 _WORD = r"[A-Z][\w’'\-]*"
@@ -27,11 +28,15 @@ TITLE_NOUN_RE = re.compile(
 NUMBERED_RE = re.compile(
     rf"\b({_WORD}(?:\s+{_WORD}){{0,3}})[\s-]+((?:19|20)\d\d|\d{{2}}(?:-\d{{1,2}})?|[IVX]{{2,4}})\b(?![\w’'-])"
 )
-# A name followed by what it is: "as part of Joint Warrior, Nato's largest annual exercise".
+# A name followed by what it is: "as part of Joint Warrior, Nato's largest annual exercise". The
+# exercise word ends that phrase, or a modifier follows it ("the largest exercise in the region",
+# "a drill hosted by Australia"); "the drills organiser" is a person.
 APPOSITIVE_RE = re.compile(
     rf"(?<=\s)((?:{_WORD}\s+){{0,3}}{_WORD}),\s+(?:(?:the|a|an|its|their|{_WORD}[’']s)\s+)"
     r"(?:(?!(?:in|of|for|with|at|on|to|and|or|by)\b)[\w’'-]+\s+){0,4}?"
     r"(?:exercises?|drills?|war ?games|manoeuvres?|maneuvers?)\b"
+    r"(?=\s*(?:[,.;:)—–]|$)|\s+(?:in|of|off|near|since|for|with|at|on|by|to|from|between|among|across|around|"
+    r"that|which|this|next|last|ever|so far|yet|[a-z]+(?:ed|ing))\b)"
 )
 # A place is written after these; what follows them is no name ("held near Brest, the largest drill"),
 # ... nor what ends a list ("Seoul, Tokyo and Washington, the allies in the drills").
@@ -52,8 +57,15 @@ def _is_country(word: str) -> bool:
     found = resolve_country(word)
     if found is None:
         return False
-    bare = word.strip(".,’'").lower()
-    return found.kind != "name" or bare == found.name.lower() or len(bare) <= 4
+    # a longer word that contains the country's name ("PANAMAX", "Chinatown") is another word;
+    # one that does not is an alias ("Britain")
+    bare, name = word.strip(".,’'").lower(), found.name.lower()
+    return found.kind != "name" or bare == name or name not in bare or len(bare) <= 4
+
+
+def _names_a_country(words: list[str]) -> bool:
+    """Every word of a would-be name is a country ("Britain", "South Korea")."""
+    return all(_is_country(w) for w in words) or resolve_country(" ".join(words)) is not None
 
 
 def _clean_words(words: list[str]) -> list[str]:
@@ -100,15 +112,18 @@ def named_exercise(sentence: str) -> str | None:
         return " ".join([*run, m.group(2)]) + m.group(3)
     for m in APPOSITIVE_RE.finditer(sentence):
         words = m.group(1).split()
-        if _PLACE_BEFORE_RE.search(sentence[: m.start()]) or _clean_words(words) != words:
+        if _PLACE_BEFORE_RE.search(sentence[: m.start()]) or _clean_words(words) != words or _names_a_country(words):
             continue
+        before = sentence[: m.start()].split()
+        if any(w.lower().strip(".") in PERSON_TITLES for w in [*before[-1:], words[0]]):
+            continue  # a person ("President Xi, the drills organiser")
         return " ".join(words)
     if _EXERCISE_WORD_RE.search(sentence):
         for m in NUMBERED_RE.finditer(sentence):
             words = _clean_words(m.group(1).split())
             if not words or any(w.lower() in _CALENDAR for w in words):
                 continue
-            if all(_is_country(w) for w in words) or words[-1] in ("No", "No.", "Number"):
+            if _names_a_country(words) or words[-1] in ("No", "No.", "Number"):
                 continue
             if _DESIGNATION_RE.fullmatch(words[-1]) and not re.fullmatch(r"(?:19|20)\d\d", m.group(2)):
                 continue  # a hull, aircraft or unit designation ("CVN 78", "F-35", "Su-30", "MAG-49")

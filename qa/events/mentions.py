@@ -11,7 +11,7 @@ from qa.events.organisations import ORG_HEADS
 from qa.text.dates import MONTH_NUMBERS, MONTHS, WEEKDAYS
 
 # Capitalised words that start sentences or titles and are never names of places or parties.
-_TITLES = frozenset(
+PERSON_TITLES = frozenset(
     "mr mrs ms dr president prime minister general gen lt col colonel admiral adm chancellor king queen "
     "prince sir lord secretary spokesman spokeswoman spokesperson commander chief leader".split()
 )
@@ -92,6 +92,17 @@ def find_mentions(sentence: str, orgs: dict[str, str] | None = None) -> list[Men
     return out
 
 
+# Words that end a list of members, part of an organisation's name after "of" ("Economic
+# Community of West African States", "... of Independent States").
+_MEMBERS_WORDS = frozenset("states nations countries republics peoples".split())
+
+
+def _whole_org_name(name: str, orgs: dict[str, str]) -> bool:
+    """``name`` ("X Community of Y States") is one organisation's name, not a head and what
+    follows it: the text defines it with an acronym, or it ends in a list of members."""
+    return name in orgs.values() or name.split()[-1].lower() in _MEMBERS_WORDS
+
+
 def _scan_sequence(sentence: str, seq: str, base: int, orgs: dict[str, str], out: list[Mention]) -> None:
     words = [(w.start(), w.end(), w.group()) for w in re.finditer(r"\S+", seq)]
     if not words:
@@ -104,11 +115,16 @@ def _scan_sequence(sentence: str, seq: str, base: int, orgs: dict[str, str], out
         out.append(Mention(seq, base, base + len(seq), "place"))
         return
     # An organisation's name followed by "of" and more capitals ("Shanghai Cooperation
-    # Organisation of Central Asian countries"): the name ends at its head word.
+    # Organisation of Central Asian countries"): the name ends at its head word, unless the
+    # whole is a name (see _whole_org_name).
     first = 1 if words[0][2] in ("The", "A", "An") else 0
     for k in range(first + 1, len(words) - 1):
         if words[k][2].lower() in ORG_HEADS and words[k + 1][2] == "of":
             a = words[first][0]
+            whole = seq[a:].rstrip(".,’'")
+            if _whole_org_name(whole, orgs):
+                out.append(Mention(whole, base + a, base + a + len(whole), "org"))
+                return
             out.append(Mention(seq[a : words[k][1]], base + a, base + words[k][1], "org"))
             rest = words[k + 2][0]
             _scan_sequence(sentence, seq[rest:], base + rest, orgs, out)
@@ -158,7 +174,7 @@ def find_places(sentence: str, orgs: dict[str, str] | None = None) -> list[str]:
         if re.match(r"\s*(?:joint\s+|military\s+)?(?:exercises?|drills?|war games|manoeuvres|maneuvers|summit)\b", sentence[m.end(1):], re.I):
             continue  # "in the Talisman Sabre exercise": a name, not a place
         low0 = words[0].lower()
-        if low0 in WEEKDAYS or low0 in MONTHS or low0[:3] in MONTH_NUMBERS and len(low0) <= 4 or low0 in _TITLES:
+        if low0 in WEEKDAYS or low0 in MONTHS or low0[:3] in MONTH_NUMBERS and len(low0) <= 4 or low0 in PERSON_TITLES:
             continue
         if name in (orgs or {}) or (name.isupper() and len(name) <= 6):
             continue

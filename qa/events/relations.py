@@ -118,16 +118,12 @@ def _telling(ev: Event, a: str, b: str, most: int = 2) -> list[int]:
     return [c.id for c in ranked[:most]]
 
 
-def names_party(text: str, party: str) -> bool:
-    """``text`` names ``party``: a country as a name, demonym, capital or unit ("Chinese ships",
-    "the Marines"); an organisation by its name or the acronym it is given ("... (SCO)")."""
-    return naming_strength(text, party) > 0
-
-
 def naming_strength(text: str, party: str) -> int:
     """How ``text`` names ``party``: 2 by its name, 1 by a demonym, capital or unit, 0 not at all."""
-    if resolve_country(party) is not None:
-        hows = _countries_named(text).get(party)
+    country = resolve_country(party)
+    if country is not None:
+        # keyed by the resolved short name: a party written "Turkey" or "U.S." is "Türkiye", "United States"
+        hows = _countries_named(text).get(country.name)
         return 0 if not hows else 2 if "name" in hows else 1
     forms = [re.sub(r"\s*\([^)]*\)$", "", party), *re.findall(r"\(([^)]+)\)$", party)]
     low = text.casefold()

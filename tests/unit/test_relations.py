@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qa.events.organisations import looks_like_organisation
 from qa.events.record import Event
-from qa.events.relations import cited_sources, names_party, relations
+from qa.events.relations import cited_sources, naming_strength, relations
 from qa.models import Citation
 
 
@@ -75,13 +75,18 @@ def test_organisations_by_name_not_by_list():
 
 
 def test_a_quote_names_a_party_by_name_demonym_unit_or_acronym():
-    assert names_party("Chinese and Russian ships sailed.", "China")
-    assert names_party("The Marines landed at dawn.", "United States")
-    assert names_party("The SCO summit opened.", "Shanghai Cooperation Organisation (SCO)")
-    assert names_party("Leaders of the shanghai cooperation organisation met.", "Shanghai Cooperation Organisation (SCO)")
+    assert naming_strength("Chinese and Russian ships sailed.", "China") == 1
+    assert naming_strength("The Marines landed at dawn.", "United States") == 1
+    assert naming_strength("The SCO summit opened.", "Shanghai Cooperation Organisation (SCO)") == 2
+    assert naming_strength("Leaders of the shanghai cooperation organisation met.", "Shanghai Cooperation Organisation (SCO)") == 2
     # a place inside another name is no mention of the country ("South China Sea")
-    assert not names_party("Ships sailed in the South China Sea.", "China")
-    assert not names_party("Troops from India arrived.", "Pakistan")
+    assert naming_strength("Ships sailed in the South China Sea.", "China") == 0
+    assert naming_strength("Troops from India arrived.", "Pakistan") == 0
+
+
+def test_a_party_written_another_way_is_resolved_before_it_is_looked_up():
+    assert naming_strength("Türkiye and the U.S. signed the deal.", "Turkey") == 2
+    assert naming_strength("Türkiye and the U.S. signed the deal.", "U.S.") == 2
 
 
 def test_a_quote_naming_both_by_name_is_the_most_telling():

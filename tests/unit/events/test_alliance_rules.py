@@ -125,3 +125,28 @@ def test_an_organisation_name_ends_at_its_head_before_of():
 def test_an_organisation_after_a_preposition_is_not_what_is_joined():
     assert _frame("He spoke before the UK joins a three-minute silence at noon across the EU.") is None
     assert _frame("Estonia, Latvia and Lithuania joined both NATO and the European Union in 2004.").participants[-1] == "NATO"
+
+
+def test_the_month_may_is_no_modal():
+    assert _frame("In May Sweden joined NATO.").participants == ["Sweden", "NATO"]
+    assert _frame("Sweden may join NATO next year.") is None  # the modal still only hopes
+
+
+def test_a_hope_in_a_relative_clause_does_not_reach_the_join_after_it():
+    assert _frame("Finland, which applied last year, joined NATO in April.").participants == ["Finland", "NATO"]
+    assert _frame("Ukraine, which hopes to join NATO, met its leaders.") is None
+
+
+def test_former_denies_only_right_before_the_cue_or_the_organisation():
+    assert _frame("Former Soviet republic Georgia joined the alliance.", "NATO").participants == ["Georgia", "NATO"]
+    assert _frame("Poland is a former member of the Warsaw Pact.") is None
+
+
+def test_an_organisation_named_for_its_members_is_not_split_at_of():
+    texts = {
+        "Nigeria and Ghana are members of the Economic Community of West African States.": "Economic Community of West African States",
+        "Gabon rejoined the Economic Community of Central African States (ECCAS) in 2023.": "Economic Community of Central African States",
+    }
+    for text, name in texts.items():
+        orgs = acronym_definitions(text)
+        assert name in {m.text for m in find_mentions(text, orgs) if m.kind == "org"}, text

@@ -65,3 +65,11 @@ def test_exercise_as_a_verb_is_no_exercise():
     # a real exercise word beside the verb, or no exercise word at all: the classifier decides
     assert not only_verbal_exercise("China is holding naval drills in waters where others also exercise claims.")
     assert not only_verbal_exercise("Ships conducted integrated operations that concluded May 29.")
+
+
+def test_a_country_or_a_titled_person_before_what_it_is_is_no_name():
+    assert named_exercise("Troops from France joined Britain, the biggest exercise since 1990.") is None
+    assert named_exercise("Reporters heard President Xi, the drills organiser, speak.") is None
+    assert named_exercise("Crews thanked Admiral Lee, the man behind the drills.") is None
+    assert named_exercise("Reporters heard Xi, the drills organiser, speak.") is None  # the exercise word must end the phrase
+    assert named_exercise("Ships sailed for Pitch Black, a biennial exercise hosted by Australia.") == "Pitch Black"
