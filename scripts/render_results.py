@@ -54,6 +54,10 @@ def render() -> str:
     return "\n".join(lines)
 
 
+def _pct1(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
 def _opt(x: float | None) -> str:
     return "n/a" if x is None else _pct(x)
 
@@ -85,11 +89,17 @@ def render_eval() -> str:
     if trained.get("history"):
         lines += ["", "Earlier recorded runs of the trainer (`history` in `eval/results/answerer.json`), oldest first:", ""]
         for n, old in enumerate(trained["history"], 1):
+            test, oof = old["test"], old["train_out_of_fold"]
             lines.append(
-                f"{n}. test {_pct(old['test']['answer_accuracy'])} answers right / {_pct(old['test']['abstention_accuracy'])} "
-                f"refusals right (train out of fold {_pct(old['train_out_of_fold']['answer_accuracy'])} / "
-                f"{_pct(old['train_out_of_fold']['abstention_accuracy'])}); changed after it: {old['changed_after']}"
+                f"{n}. test {_pct1(test['answer_accuracy'])} answers right / {_pct1(test['abstention_accuracy'])} "
+                f"refusals right (train out of fold {_pct1(oof['answer_accuracy'])} / "
+                f"{_pct1(oof['abstention_accuracy'])}); changed after it: {old['changed_after']}"
             )
+        now = trained["test"]
+        lines.append(
+            f"\nThe shipped weights: test {_pct1(now['answer_accuracy'])} / {_pct1(now['abstention_accuracy'])} "
+            "(the table's second row)."
+        )
     for name in ("squad_test", "defence_dev"):
         r = runs.get(name)
         if not r or not r.get("coverage"):

@@ -61,6 +61,28 @@ def dated(text: str, date: str | None) -> str:
     return f"{text}\n{year} {MONTHS[month - 1].capitalize() if 1 <= month <= 12 else ''}"
 
 
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+# Words before a year ("in 2016", "since 1999"); "some 1900 soldiers" or "2000 km" are counts.
+_BEFORE_YEAR = frozenset("in since by until till from of during before after to between and circa".split())
+
+
+def is_count(lows: list[str], i: int) -> bool:
+    """Whether token ``i`` (lower-cased tokens) can count or measure things: a cardinal in digits
+    or words, not an ordinal ("91st"), a year ("in 2016", "May 2016") or the day of a date
+    ("June 25", "25 June")."""
+    lo = lows[i]
+    if lo in NUMBER_WORDS:
+        return True
+    if not any(ch.isdigit() for ch in lo) or _ORDINAL_RE.fullmatch(lo):
+        return False
+    before = lows[i - 1] if i > 0 else ""
+    if _YEAR_RE.fullmatch(lo) and (before in _BEFORE_YEAR or before in MONTH_WORDS or i + 1 == len(lows)):
+        return False
+    beside_month = before in MONTH_WORDS or (i + 1 < len(lows) and lows[i + 1] in MONTH_WORDS)
+    return not (beside_month and lo.isdigit() and int(lo) <= 31)
+
+
 def answer_type_ok(expects: str, sentence: str, question_stems: set[str]) -> bool:
     """Does ``sentence`` hold something of the kind the question asks for, beyond the question's
     own words? (a number for "how many", a date for "when", a new name for "who"/"which city")."""
@@ -70,8 +92,8 @@ def answer_type_ok(expects: str, sentence: str, question_stems: set[str]) -> boo
     lows = [normalise(w) for w in words]
     new = [(w, lo) for w, lo in zip(words, lows, strict=True) if lo and stem(lo) not in question_stems]
     has_number = any(any(ch.isdigit() for ch in lo) or lo in NUMBER_WORDS for _, lo in new)
-    if expects == "number":
-        return has_number
+    if expects == "number":  # "how many / much / far": a count or measure, not a date or a rank
+        return any(is_count(lows, i) for i, lo in enumerate(lows) if lo and stem(lo) not in question_stems)
     if expects == "money":
         return has_number and bool(
             re.search(r"[$£€¥]|\b(dollars?|pounds?|euros?|yuan|roubles?|rubles?|yen|rupees?|usd|eur|gbp|bn|m)\b", sentence, re.I)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.storage.embedders import cached_vectors
+from qa.text.spans import fold_ws, sentence_spans
 
 if TYPE_CHECKING:
     from qa.answering.features import Candidate
@@ -31,6 +32,10 @@ RESIDUAL_FEATURES = (
 AFTER_WINDOW = 2  # sentences after the subject sentence that may carry the detail asked for
 
 _WH_RE = re.compile(r"\b(?:how (?:many|much|often|long|far|old)|what|which|who|whom|whose|when|where|why|how)\b", re.I)
+
+
+def _key(text: str) -> str:
+    return fold_ws(text).lower()
 
 
 def residual_features(
@@ -50,10 +55,13 @@ def residual_features(
     subject_i = max(range(len(cands)), key=lambda i: (cov_soft[i], cos[i]))
     subject = cands[subject_i]
     out[subject_i, 0] = 1.0
+    # The sentences after the subject sentence, read from its passage: a candidate is kept once,
+    # under the first passage that holds it, which for overlapping passages may be another one.
+    following = sentence_spans(subject.chunk.text)[subject.index + 1 : subject.index + 1 + AFTER_WINDOW]
+    distance = {_key(s.text): n for n, s in enumerate(following, start=1)}
     for i, c in enumerate(cands):
-        gap = c.index - subject.index
-        if c.chunk is subject.chunk and 0 < gap <= AFTER_WINDOW:
-            out[i, 1] = 1.0 / gap
+        if c.chunk.doc_id == subject.chunk.doc_id and _key(c.text) in distance:
+            out[i, 1] = 1.0 / distance[_key(c.text)]
     rest = [t for t in info.terms if subject.covered.get(t.text, 0.0) < 1.0]
     rest_total = sum(weights[t.text] for t in rest)
     if not rest or rest_total <= 0:

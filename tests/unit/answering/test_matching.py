@@ -71,3 +71,32 @@ def test_the_questions_own_words_are_not_an_answer():
     q = set(lex_terms("When did Zapad-2021 begin?"))
     assert not answer_type_ok("date", "Zapad-2021 began.", q)
     assert not answer_type_ok("place", "The drills involved Belarus.", set(lex_terms("Where did Belarus drill?")))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("About 90 couples took part in the first year.", True),
+        ("It sent 3,000 troops and twelve ships.", True),
+        ("Russia will send paratroopers to Belarus until Sept. 25.", False),  # a date, not a count
+        ("They arrived on 25 June.", False),
+        ("Paratroopers from the 91st Cavalry Regiment jumped into Latvia.", False),  # a rank
+        ("The drills were held in 2016.", False),  # a year
+        ("In 2016 the drills drew 17,000 US troops.", True),
+    ],
+)
+def test_a_how_many_answer_holds_a_count(sentence, ok):
+    assert answer_type_ok("number", sentence, set(lex_terms("How many troops took part?"))) is ok
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ok"),
+    [
+        ("Some 1900 soldiers took part.", True),
+        ("The jets can fly 2000 km without refuelling.", True),
+        ("The base has been open since 1999.", False),
+        ("It was founded in May 2016.", False),
+    ],
+)
+def test_a_four_digit_number_is_a_year_only_where_a_year_stands(sentence, ok):
+    assert answer_type_ok("number", sentence, set(lex_terms("How far can the jets fly?"))) is ok

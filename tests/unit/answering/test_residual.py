@@ -81,3 +81,22 @@ def test_no_candidates_gives_no_rows():
     info = analyse(QUESTION)
     out = residual_features(info, [], np.zeros(0), np.zeros(0), np.zeros((0, 4)), {}, BagOfWordsEmbedder())
     assert out.shape == (0, len(RESIDUAL_FEATURES))
+
+
+def test_the_next_sentence_counts_when_another_overlapping_passage_holds_it():
+    """Overlapping passages: the sentence after the subject was kept under the passage retrieved
+    first, not under the subject's own."""
+    first, second = TEXT.split(". ", 1)[0] + ".", TEXT.split(". ", 1)[1]
+    later = StoredChunk("c2", "d1", second, "a.txt", "Strong Bonds", "a.txt", 1, len(first) + 1, len(TEXT))
+    earlier = StoredChunk("c1", "d1", TEXT, "a.txt", "Strong Bonds", "a.txt", 0, 0, len(TEXT))
+    cands = [Candidate(later, span, 0, i) for i, span in enumerate(sentence_spans(second))]
+    cands.append(Candidate(earlier, sentence_spans(TEXT)[0], 1, 0))  # the subject, from the other passage
+    info = analyse(QUESTION)
+    weights = {t.text: 1.0 for t in info.terms}
+    for c in cands:
+        c.covered = {t.text: (1.0 if c is cands[-1] else 0.0) for t in info.terms}
+    emb = BagOfWordsEmbedder()
+    vectors = emb.embed_documents([c.text for c in cands])
+    x = residual_features(info, cands, np.array([0.0, 0.0, 1.0]), vectors @ vectors[0], vectors, weights, emb)
+    assert x[:, _col("is_subject")].tolist() == [0.0, 0.0, 1.0]
+    assert x[:, _col("after_subject")].tolist() == [1.0, 0.5, 0.0]
