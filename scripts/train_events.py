@@ -203,7 +203,16 @@ def main() -> None:
         chosen[k] = best[1]
         validation[k] = {"threshold": best[1], "precision": round(best[2], 3), "recall": round(best[3], 3), f"f{int(beta)}": round(best[0], 3)}
         say(f"threshold {k}: {best[1]} (out-of-fold P {best[2]:.3f} R {best[3]:.3f} F{int(beta)} {best[0]:.3f})")
-    clf = replace(fit(x, y, embedder.model_name), thresholds=chosen)
+    # The shipped classifier is the mean of the fold classifiers (one linear model: the mean of
+    # their weights), the very models the thresholds were chosen for. A refit on the whole
+    # choosing part sees a third more positives and fires on more sentences at the same
+    # threshold (alliances: 0.62 / 0.64 in-sample against 0.76 / 0.79 out of fold).
+    clf = replace(
+        fold_clfs[0],
+        coef=np.mean([f.coef for f in fold_clfs], axis=0),
+        intercept=np.mean([f.intercept for f in fold_clfs], axis=0),
+        thresholds=chosen,
+    )
     intercept = clf.intercept.tolist()
 
     weights = {
@@ -215,6 +224,7 @@ def main() -> None:
         "intercept": [round(v, 5) for v in intercept],
         "seed": SEED,
         "C": C,
+        "fitted": f"mean of the {FOLDS} fold classifiers the thresholds were chosen on",
         "validation": validation,
         "split": {"choose": choose, "folds": folds, "report": report},
     }

@@ -4,8 +4,9 @@ plus four cue features)?
 
 Fitted by ``scripts/train_events.py`` on the gold evidence sentences of the choosing split of
 ``../shared/eval/defence_dev_events.json`` (positives), the other sentences of those articles and
-BBC business / politics sentences (negatives); each kind's probability threshold was chosen on a
-validation slice of the choosing split. The weights ship as ``qa/events/kind_model.json``.
+BBC business / politics sentences (negatives): four classifiers, each without one fold of the
+choosing split, whose thresholds were chosen on the folds they did not see; the shipped weights
+are their mean. The weights ship as ``qa/events/kind_model.json``.
 """
 
 from __future__ import annotations
