@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from qa.errors import InputError
 from qa.evaluation.events_matching import (
-    KINDS,
     ArticleErrors,
     EventsEvalReport,
     GoldEvent,
@@ -30,6 +29,7 @@ from qa.evaluation.events_matching import (
     participant_jaccard,
     score_articles,
 )
+from qa.events.record import KINDS
 
 if TYPE_CHECKING:
     from qa.config import Settings

@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qa.events.countries import resolve_country
+from qa.events.record import KINDS
+
 if TYPE_CHECKING:
     from qa.events.record import Event
 
-KINDS = ("exercise", "alliance", "deployment")
 JACCARD_MIN = 0.5
 # Words every event name may carry; they say what kind of event it is, not which one.
 GENERIC_NAME_WORDS = frozenset(
@@ -55,8 +57,6 @@ def names_agree(a: str | None, b: str | None) -> bool:
 def participant_forms(name: str) -> frozenset[str]:
     """Ways of writing one participant: its normalised name, an acronym it gives in parentheses,
     the initials of a multi-word name, the short name of the country it names."""
-    from qa.events.countries import resolve_country
-
     forms = set()
     country = resolve_country(name)
     if country is not None and country.kind == "name":

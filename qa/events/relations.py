@@ -22,11 +22,9 @@ from functools import lru_cache
 from qa.events.countries import resolve_country
 from qa.events.mentions import find_mentions
 from qa.events.organisations import looks_like_organisation
-from qa.events.record import Event, unique_in_order
+from qa.events.record import KINDS, Event, unique_in_order
 from qa.models import Citation
 from qa.text.dates import is_iso
-
-KIND_ORDER = ("exercise", "alliance", "deployment")
 
 
 @dataclass
@@ -161,7 +159,7 @@ def relations(events: Iterable[Event], is_org: Callable[[str], bool] = looks_lik
             rel.citations = sorted(set(rel.citations) | set(_telling(ev, a, b)))
     out = list(found.values())
     for rel in out:
-        rel.kinds.sort(key=KIND_ORDER.index)
+        rel.kinds.sort(key=KINDS.index)
     out.sort(key=lambda r: (-r.count, r.directed, r.a.casefold(), r.b.casefold()))
     return out
 
