@@ -332,42 +332,44 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
     return Featurized(info, cands, x, vectors, weights, key_missing, top_raw)
 
 
+# Question features that are the best sentence's own value of a sentence feature.
+_BEST_SENTENCE_VALUES = {
+    "cos_best": "cos",
+    "cov_best": "cov_soft",
+    "content_best": "content",
+    "rarest_best": "rarest",
+    "key_best": "key",
+    "key_doc_best": "key_doc",
+    "type_ok_best": "type_ok",
+    "neg_q_only_best": "neg_q_only",
+    "neg_s_only_best": "neg_s_only",
+    "contrast_missing_best": "contrast_missing",
+    "uncovered_max_best": "uncovered_max",
+    "soft_only_best": "soft_only",
+    "cov_doc_best": "cov_doc",
+    "cov_prev_best": "cov_prev",
+}
+
+
 def question_features(f: Featurized, logits: np.ndarray, best: int, counts_best: float = 1.0) -> np.ndarray:
     """One row for the abstention model: how good the best candidate (index ``best``) is, how
     far ahead of the rest, and what the question needs (see :data:`QUESTION_FEATURES`)."""
-    col = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
     row = f.x[best]
     order = np.argsort(-logits, kind="stable")
     # the runner-up, at most 5 logits behind (no runner-up, or one excluded, counts as 5 behind)
     second = max(logits[order[1]] if len(order) > 1 else -np.inf, logits[best] - 5.0)
-    p = 1 / (1 + np.exp(-logits))
     info = f.info
-    return np.array(
-        [
-            p[best],
-            1 / (1 + math.exp(-second)),
-            logits[best] - second,
-            row[col["cos"]],
-            float(f.x[:, col["cos"]].max()),
-            row[col["cov_soft"]],
-            row[col["content"]],
-            row[col["rarest"]],
-            row[col["key"]],
-            row[col["key_doc"]],
-            row[col["type_ok"]],
-            float(bool(info.key_terms)),
-            f.key_missing,
-            float(info.expects == "any"),
-            row[col["neg_q_only"]],
-            row[col["neg_s_only"]],
-            row[col["contrast_missing"]],
-            row[col["uncovered_max"]],
-            row[col["soft_only"]],
-            row[col["cov_doc"]],
-            row[col["cov_prev"]],
-            counts_best,
-            math.log(1 + len(info.terms)),
-            f.top_chunk_score * 60.0,  # RRF: about 1 for first place in one channel
-        ],
-        dtype=np.float64,
+    values = {name: row[SENTENCE_FEATURES.index(src)] for name, src in _BEST_SENTENCE_VALUES.items()}
+    values.update(
+        p_best=float(1 / (1 + np.exp(-logits[best]))),
+        p_second=1 / (1 + math.exp(-second)),
+        logit_gap=logits[best] - second,
+        cos_max=float(f.x[:, SENTENCE_FEATURES.index("cos")].max()),
+        has_key=float(bool(info.key_terms)),
+        key_missing=f.key_missing,
+        expects_any=float(info.expects == "any"),
+        counts_best=counts_best,
+        n_terms_log=math.log(1 + len(info.terms)),
+        top_chunk_score=f.top_chunk_score * 60.0,  # RRF: about 1 for first place in one channel
     )
+    return np.array([values[name] for name in QUESTION_FEATURES], dtype=np.float64)
