@@ -107,6 +107,7 @@ FORCE_AFTER_RE = re.compile(
     r"warships|ships|jets|aircraft|commanders|servicemen|personnel|paratroopers|contingent|sailors|battalions?|"
     r"brigades?|missiles|bombers|tanks|submarines|drones|vessels|navies|armies|armed forces|participation|"
     r"exercises?|drills|war games|manoeuvres|maneuvers)\b"
+    r"|^\s*(?:’s|'s)?\s*(Air Force|Navy|Army|Marine Corps|Marines|Coast Guard)\b"  # "Chinese Air Force Su-30"
 )
 PARTICIPATE_AFTER_RE = re.compile(
     r"^\s*(?:,\s*)?(?:(?:will|would|also|to|have|has|had|is|are|was|were|jointly|both|all|each|successfully|"

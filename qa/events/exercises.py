@@ -91,7 +91,9 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
 
 def exercise_descriptor(sentence: str) -> str | None:
     """The exercise as the article describes it ("joint anti-terrorist exercise")."""
-    plain = re.sub(r"[“”\"‘’]", "", sentence)
+    # a possessive ends the description: "China's recent drills" is described as "recent drills"
+    plain = re.sub(r"[\w-]+(?:['’]s|s['’])(?=\s)", "|", sentence)
+    plain = re.sub(r"[“”\"‘’]", "", plain)
     best = None
     best_score = -1.0
     for m in re.finditer(r"((?:[\w-]+\s+){0,4})(exercises?|drills?|war games|manoeuvres|maneuvers|training)\b", plain, re.I):

@@ -4,6 +4,7 @@ are absorbed into one record, following the article as it moves between exercise
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from qa.events.countries import resolve_country
 from qa.events.cues import EXERCISE_NOUN
@@ -87,6 +88,20 @@ def other_parties(held: list[str], told: list[str]) -> bool:
     return not a & b or (len(b) >= 2 and len(a & b) / len(a | b) < 0.5)
 
 
+_FAR_APART_DAYS = 31  # two dated mentions of one exercise fall within a month of each other
+
+
+def another_time(start: str | None, frame: Frame | Event, published: date | None) -> bool:
+    """A sentence's unnamed exercise is another one when it gives a full date weeks away from
+    the date of the exercise being described, or, when that one has no date, from the article's
+    own date (news tells of current exercises; "a drill on September 12, 2016" in a later
+    article is an earlier one)."""
+    if not is_iso(frame.start):
+        return False
+    held = date.fromisoformat(start) if is_iso(start) else published
+    return held is not None and abs((held - date.fromisoformat(frame.start)).days) > _FAR_APART_DAYS
+
+
 def same_parties(ev: Event, frame: Frame) -> bool:
     """An alignment or deployment of one article told again. Alignments: most parties shared
     (Jaccard at least a half) or the same organisation named; deployments: the same parties sent
@@ -139,7 +154,12 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
         main = next((e for e in events if e.kind == "exercise" and e.named), None) or next(
             (e for e in events if e.kind == "exercise"), None
         )
-        another = other_parties(current.participants, f.participants) and not refers_back(f.sentence.text) if current else False
+        another = (
+            (other_parties(current.participants, f.participants) or another_time(current.start, f, art.published))
+            and not refers_back(f.sentence.text)
+            if current
+            else False
+        )
         if current is None or not compatible_dates(current.months, f.months) or another:
             # another exercise: one at another time of year than the one being described
             target = next(
@@ -171,7 +191,8 @@ def group_article(frames: list[Frame], art: Article) -> list[Event]:
     for e in events:
         twin = next(
             (k for k in kept if k.kind == e.kind == "exercise" and not (k.named or e.named) and e.participants
-             and set(k.participants) == set(e.participants) and compatible_dates(k.months, e.months)),
+             and set(k.participants) == set(e.participants) and compatible_dates(k.months, e.months)
+             and not another_time(k.start, e, art.published)),
             None,
         )
         if twin is None:

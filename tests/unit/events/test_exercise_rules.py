@@ -73,3 +73,42 @@ def test_a_country_or_a_titled_person_before_what_it_is_is_no_name():
     assert named_exercise("Crews thanked Admiral Lee, the man behind the drills.") is None
     assert named_exercise("Reporters heard Xi, the drills organiser, speak.") is None  # the exercise word must end the phrase
     assert named_exercise("Ships sailed for Pitch Black, a biennial exercise hosted by Australia.") == "Pitch Black"
+
+
+def test_a_drill_dated_long_before_the_article_is_another_exercise():
+    art = article(
+        "China staged large-scale drills near Taiwan last week. "
+        "A fighter was refuelled during a routine drill over the West Pacific on September 12, 2016. "
+        "The drills ended on Sunday.",
+        date="2020-09-22",
+    )
+    s = art.sentences
+    frames = [
+        Frame(s[0], "exercise", participants=["China"]),
+        Frame(s[1], "exercise", start="2016-09-12", months={9}),
+        Frame(s[2], "exercise"),
+    ]
+    events = group_article(frames, art)
+    assert [[x.text for x in e.evidence] for e in events] == [[s[0].text, s[2].text], [s[1].text]]
+    assert events[0].start is None and events[1].start == "2016-09-12"
+    # a date within weeks of the article's is the exercise being described
+    near = [Frame(s[0], "exercise", participants=["China"]), Frame(s[1], "exercise", start="2020-09-15", months={9})]
+    assert len(group_article(near, art)) == 1
+
+
+def test_a_country_before_its_service_takes_part():
+    from qa.events.frame import find_participants
+    from qa.events.mentions import find_mentions
+
+    text = "A Chinese Air Force Su-30 fighter was refuelled during a routine combat drill over the West Pacific."
+    assert find_participants(text, find_mentions(text), "exercise")[0] == ["China"]
+    # a country merely near the drill is not one
+    text = "A routine combat drill was held near Japan."
+    assert find_participants(text, find_mentions(text), "exercise")[0] == []
+
+
+def test_a_possessive_ends_the_description():
+    from qa.events.exercises import exercise_descriptor
+
+    assert exercise_descriptor("China's recent military exercises near Taiwan were criticised.") == "recent military exercises"
+    assert exercise_descriptor("The allies’ joint naval drills began.") == "joint naval drills"
