@@ -47,7 +47,7 @@ class Item:
 def _code_hash() -> str:
     h = hashlib.sha256()
     # what the features depend on: the features, retrieval and text modules
-    answering = ["features.py", "matching.py", "residual.py", "wordmatch.py"]
+    answering = ["features.py", "question_features.py", "matching.py", "residual.py", "wordmatch.py"]
     files = [ROOT / "qa" / "answering" / name for name in answering]
     files += sorted(q for part in ("retrieval", "text", "storage") for q in (ROOT / "qa" / part).rglob("*.py"))
     for p in files:

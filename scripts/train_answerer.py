@@ -11,7 +11,7 @@ and labelled by whether it holds the expected answer and comes from the expected
 2. The answer: the best sentence, plus up to two that score at least ``EXTRA_RATIO`` of its
    probability and repeat nothing (:func:`qa.answering.extractive.choose`).
 3. Answer model: logistic regression on question-level features
-   (:data:`qa.answering.features.QUESTION_FEATURES`) computed from out-of-fold sentence scores
+   (:data:`qa.answering.question_features.QUESTION_FEATURES`) computed from out-of-fold sentence scores
    (five folds by article, so no question is scored by a model that saw it), labelled by whether
    the composed answer is right (an answer to an unanswerable question is wrong); its own
    out-of-fold scores are calibrated by Platt scaling.
@@ -44,7 +44,8 @@ from answerer_data import SHARED, Item, build_index, collect  # noqa: E402
 from scoring import say  # noqa: E402
 
 from qa.answering.extractive import EXCLUDED, MAX_SENTENCES, choose, counts_noun, eligible_logits  # noqa: E402
-from qa.answering.features import QUESTION_FEATURES, SENTENCE_FEATURES, question_features  # noqa: E402
+from qa.answering.features import SENTENCE_FEATURES  # noqa: E402
+from qa.answering.question_features import QUESTION_FEATURES, question_features  # noqa: E402
 from qa.config import Settings  # noqa: E402
 from qa.evaluation.questions import facts_found  # noqa: E402
 from qa.storage.embedders import get_embedder  # noqa: E402

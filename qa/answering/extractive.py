@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answering.answer import NOT_FOUND, Answer, Draft
-from qa.answering.features import SENTENCE_FEATURES, Candidate, featurize, question_features
+from qa.answering.features import SENTENCE_FEATURES, Candidate, featurize
 from qa.answering.matching import NUMBER_WORDS, dated, term_in
+from qa.answering.question_features import question_features
 from qa.answering.scorer import answer_probability, extra_ratio, sentence_logits, threshold
 from qa.answering.wordmatch import WordMatcher
 from qa.models import Citation, StoredChunk

@@ -8,9 +8,9 @@ sentence, its neighbours and its passage mention, exactly or through a word-embe
 whether it holds the kind of answer asked for (a number for "how many", a date for "when");
 what it adds beyond the question's own words; its length and position.
 
-:data:`SENTENCE_FEATURES` names the columns of :func:`featurize`'s matrix and
-:data:`QUESTION_FEATURES` those of :func:`question_features`; the shipped weights
-(``answerer_model.json``, by ``scripts/train_answerer.py``) are checked against these names.
+:data:`SENTENCE_FEATURES` names the columns of :func:`featurize`'s matrix; the shipped weights
+(``answerer_model.json``, by ``scripts/train_answerer.py``) are checked against these names. The
+question-level row the abstention model sees is in :mod:`qa.answering.question_features`.
 """
 
 from __future__ import annotations
@@ -82,33 +82,6 @@ SENTENCE_FEATURES = (
     *RESIDUAL_FEATURES,  # what the question asks beyond its subject sentence (qa.answering.residual)
 )
 
-QUESTION_FEATURES = (
-    "p_best",  # scorer probability of the best sentence
-    "p_second",
-    "logit_gap",  # logit of the best minus logit of the second
-    "cos_best",  # the best sentence's cos
-    "cos_max",  # the best cos among the candidates
-    "cov_best",  # the best sentence's cov_soft
-    "content_best",
-    "rarest_best",
-    "key_best",
-    "key_doc_best",
-    "type_ok_best",
-    "has_key",  # the question has names, numbers or quoted terms
-    "key_missing",  # share of them found nowhere in the retrieved passages
-    "expects_any",  # the question asks for no particular kind of answer
-    "neg_q_only_best",
-    "neg_s_only_best",
-    "contrast_missing_best",
-    "uncovered_max_best",
-    "soft_only_best",
-    "cov_doc_best",
-    "cov_prev_best",
-    "counts_best",  # "how many N": a number in the best sentence counts N (1 for other questions)
-    "n_terms_log",
-    "top_chunk_score",  # fused retrieval score of the best chunk (x 60)
-)
-
 
 @dataclass
 class Candidate:
@@ -160,18 +133,8 @@ def candidates(chunks: list[StoredChunk], embedder: Embedder) -> list[Candidate]
             prev = spans[i - 1].text if i > 0 and spans[i - 1].text not in flagged else ""
             nxt = spans[i + 1].text if i + 1 < len(spans) and spans[i + 1].text not in flagged else ""
             before = " ".join(s.text for s in spans[max(0, i - 2) : i] if s.text not in flagged)
-            out.append(
-                Candidate(
-                    chunk,
-                    span,
-                    rank,
-                    i,
-                    prev=prev,
-                    next=nxt,
-                    context=f"{chunk.title}\n{before}",
-                    doc_context=f"{chunk.title}\n{same_doc}",
-                )
-            )
+            context, doc_context = f"{chunk.title}\n{before}", f"{chunk.title}\n{same_doc}"
+            out.append(Candidate(chunk, span, rank, i, prev=prev, next=nxt, context=context, doc_context=doc_context))
     return out
 
 
@@ -330,46 +293,3 @@ def featurize(retrieval: Retrieval, embedder: Embedder) -> Featurized:
     first = SENTENCE_FEATURES.index(RESIDUAL_FEATURES[0])
     x[:, first : first + len(RESIDUAL_FEATURES)] = residual_features(info, cands, x[:, ci], cos, vectors, weights, embedder)
     return Featurized(info, cands, x, vectors, weights, key_missing, top_raw)
-
-
-# Question features that are the best sentence's own value of a sentence feature.
-_BEST_SENTENCE_VALUES = {
-    "cos_best": "cos",
-    "cov_best": "cov_soft",
-    "content_best": "content",
-    "rarest_best": "rarest",
-    "key_best": "key",
-    "key_doc_best": "key_doc",
-    "type_ok_best": "type_ok",
-    "neg_q_only_best": "neg_q_only",
-    "neg_s_only_best": "neg_s_only",
-    "contrast_missing_best": "contrast_missing",
-    "uncovered_max_best": "uncovered_max",
-    "soft_only_best": "soft_only",
-    "cov_doc_best": "cov_doc",
-    "cov_prev_best": "cov_prev",
-}
-
-
-def question_features(f: Featurized, logits: np.ndarray, best: int, counts_best: float = 1.0) -> np.ndarray:
-    """One row for the abstention model: how good the best candidate (index ``best``) is, how
-    far ahead of the rest, and what the question needs (see :data:`QUESTION_FEATURES`)."""
-    row = f.x[best]
-    order = np.argsort(-logits, kind="stable")
-    # the runner-up, at most 5 logits behind (no runner-up, or one excluded, counts as 5 behind)
-    second = max(logits[order[1]] if len(order) > 1 else -np.inf, logits[best] - 5.0)
-    info = f.info
-    values = {name: row[SENTENCE_FEATURES.index(src)] for name, src in _BEST_SENTENCE_VALUES.items()}
-    values.update(
-        p_best=float(1 / (1 + np.exp(-logits[best]))),
-        p_second=1 / (1 + math.exp(-second)),
-        logit_gap=logits[best] - second,
-        cos_max=float(f.x[:, SENTENCE_FEATURES.index("cos")].max()),
-        has_key=float(bool(info.key_terms)),
-        key_missing=f.key_missing,
-        expects_any=float(info.expects == "any"),
-        counts_best=counts_best,
-        n_terms_log=math.log(1 + len(info.terms)),
-        top_chunk_score=f.top_chunk_score * 60.0,  # RRF: about 1 for first place in one channel
-    )
-    return np.array([values[name] for name in QUESTION_FEATURES], dtype=np.float64)

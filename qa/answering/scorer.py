@@ -19,7 +19,8 @@ from importlib.resources import files
 
 import numpy as np
 
-from qa.answering.features import QUESTION_FEATURES, SENTENCE_FEATURES
+from qa.answering.features import SENTENCE_FEATURES
+from qa.answering.question_features import QUESTION_FEATURES
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,8 @@ import pytest
 
 from qa.answering import scorer
 from qa.answering.extractive import choose
-from qa.answering.features import QUESTION_FEATURES, SENTENCE_FEATURES
+from qa.answering.features import SENTENCE_FEATURES
+from qa.answering.question_features import QUESTION_FEATURES
 from qa.evaluation.questions import ItemResult, coverage_table
 
 
