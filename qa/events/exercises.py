@@ -48,7 +48,7 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
 
     def proper(candidate: str) -> bool:
         words = [w for w in re.split(r"[\s-]+", candidate) if w and not re.fullmatch(r"(?:19|20)\d\d", w)]
-        if not words:
+        if not words or resolve_country(candidate.strip()) is not None:  # "South Korean" drills
             return False
         for w in words:
             lw = w.lower().strip("’'")

@@ -74,7 +74,8 @@ def find_mentions(sentence: str, orgs: dict[str, str] | None = None) -> list[Men
     orgs = orgs or {}
     out: list[Mention] = []
     for m in _CAP_SEQ_RE.finditer(sentence):
-        _scan_sequence(sentence, m.group(), m.start(), orgs, out)
+        for start, part in _hyphen_parts(m.group(), orgs):
+            _scan_sequence(sentence, part, m.start() + start, orgs, out)
     # A service or unit ("Marines", "PLA", "USS Nimitz") stands for its country.
     for start, end, country in find_services(sentence):
         out = [x for x in out if x.end <= start or x.start >= end]
@@ -90,6 +91,27 @@ def find_mentions(sentence: str, orgs: dict[str, str] | None = None) -> list[Men
             mention.role = previous.role  # a list shares its role: "near Japan and South Korea"
         previous = mention
     return out
+
+
+_PAIR_HYPHEN_RE = re.compile(r"(?<=[\w.])-(?=[A-Z])")
+
+
+def _hyphen_parts(seq: str, orgs: dict[str, str]) -> list[tuple[int, str]]:
+    """``seq`` cut at hyphens that pair capitalised names ("U.S.-Philippine", "Russia-Ukraine"),
+    with each part's offset; a hyphenated country or organisation ("Guinea-Bissau") stays whole."""
+    cuts = [m.start() for m in _PAIR_HYPHEN_RE.finditer(seq)]
+    if not cuts:
+        return [(0, seq)]
+    words = re.finditer(r"\S+", seq)
+    whole = {w.group().rstrip(".,’'") for w in words if "-" in w.group()}
+    if any(w in orgs or resolve_country(w) is not None and resolve_country(w).name.count("-") for w in whole):
+        return [(0, seq)]
+    parts, begin = [], 0
+    for c in cuts:
+        parts.append((begin, seq[begin:c]))
+        begin = c + 1
+    parts.append((begin, seq[begin:]))
+    return [(b, part) for b, part in parts if part.strip()]
 
 
 # Words that end a list of members, part of an organisation's name after "of" ("Economic

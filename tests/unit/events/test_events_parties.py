@@ -103,3 +103,26 @@ def test_security_ties_are_a_military_alignment_trade_ties_are_not():
     sent, _ = sentence("Malaysia and Singapore signed a partnership on trade in palm oil.")
     f = alliance_frame(sent, {}, find_mentions(sent.text))
     assert f is None or f.relation_kind != "cooperate"
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("The start of huge U.S.-South Korean military drills began.", ["United States", "South Korea"]),
+        ("Plans to deepen US-Philippine military ties were announced.", ["United States", "Philippines"]),
+        ("The Russia-Ukraine talks stalled.", ["Russia", "Ukraine"]),
+        # a hyphenated country stays one, and designations are no countries
+        ("Guinea-Bissau troops arrived.", ["Guinea-Bissau"]),
+        ("F-35 jets and Su-30 fighters flew.", []),
+    ],
+)
+def test_a_hyphen_pairing_countries_names_both(text, countries):
+    assert [m.country for m in find_mentions(text) if m.kind == "country"] == countries
+
+
+def test_a_country_before_the_exercise_word_is_no_exercise_name():
+    from qa.events.exercises import exercise_name
+    from tests.unit.events.articles import article
+
+    text = "Troops began the South Korean drills on Monday near the border."
+    assert exercise_name(text, article(text))[0] is None
