@@ -112,3 +112,13 @@ def test_a_possessive_ends_the_description():
 
     assert exercise_descriptor("China's recent military exercises near Taiwan were criticised.") == "recent military exercises"
     assert exercise_descriptor("The allies’ joint naval drills began.") == "joint naval drills"
+
+
+def test_a_country_speaking_about_the_drills_is_no_party():
+    from qa.events.frame import find_participants
+    from qa.events.mentions import find_mentions
+
+    text = "Pyongyang says the drills, which were set to start Monday, are invasion rehearsals."
+    assert find_participants(text, find_mentions(text), "exercise")[0] == []
+    text = "China's naval drills began on Monday."
+    assert find_participants(text, find_mentions(text), "exercise")[0] == ["China"]
