@@ -3,7 +3,7 @@
 * :func:`sentence_logits`: how likely each candidate sentence is to hold the answer (logistic
   regression over :data:`qa.answering.features.SENTENCE_FEATURES`).
 * :func:`answer_probability`: the calibrated probability that the composed answer is right
-  (logistic regression over :data:`qa.answering.features.QUESTION_FEATURES`, then Platt
+  (logistic regression over :data:`qa.answering.question_features.QUESTION_FEATURES`, then Platt
   scaling fitted on out-of-fold scores), and :func:`threshold`, the operating point below which the answerer abstains.
 
 Both are fitted by ``scripts/train_answerer.py`` (fixed seed) on SQuAD 2.0 questions of ten

@@ -92,7 +92,8 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
 def exercise_descriptor(sentence: str) -> str | None:
     """The exercise as the article describes it ("joint anti-terrorist exercise")."""
     # a possessive ends the description: "China's recent drills" is described as "recent drills"
-    plain = re.sub(r"[\w-]+(?:['’]s|s['’])(?=\s)", "|", sentence)
+    # ("drills’ " may be a closing quote, so only "'s" counts)
+    plain = re.sub(r"[\w-]+['’]s(?=\s)", "|", sentence)
     plain = re.sub(r"[“”\"‘’]", "", plain)
     best = None
     best_score = -1.0

@@ -93,13 +93,23 @@ _FAR_APART_DAYS = 31  # two dated mentions of one exercise fall within a month o
 
 def another_time(start: str | None, frame: Frame | Event, published: date | None) -> bool:
     """A sentence's unnamed exercise is another one when it gives a full date weeks away from
-    the date of the exercise being described, or, when that one has no date, from the article's
-    own date (news tells of current exercises; "a drill on September 12, 2016" in a later
-    article is an earlier one)."""
+    the date of the exercise being described or, when that one has no date, when it is dated
+    weeks before the article and no end is given that reaches the article's time: news tells of
+    current exercises, and "a drill on September 12, 2016" in a 2020 article is an earlier one.
+    A planned exercise (dated after the article) or one still running is the one described."""
     if not is_iso(frame.start):
         return False
-    held = date.fromisoformat(start) if is_iso(start) else published
-    return held is not None and abs((held - date.fromisoformat(frame.start)).days) > _FAR_APART_DAYS
+    if is_iso(start):
+        return abs((date.fromisoformat(start) - date.fromisoformat(frame.start)).days) > _FAR_APART_DAYS
+    if published is None:
+        return False
+    last = frame.end if is_iso(frame.end) else frame.start
+    told = frame.sentence.text if isinstance(frame, Frame) else " ".join(x.text for x in frame.evidence)
+    return (published - date.fromisoformat(last)).days > _FAR_APART_DAYS and not _STILL_RUNNING_RE.search(told)
+
+
+# "will run until", "continues", "is under way": an exercise that began long ago but goes on.
+_STILL_RUNNING_RE = re.compile(r"\b(?:will|until|continu\w*|ongoing|under ?way|still|runs?|running)\b", re.I)
 
 
 def same_parties(ev: Event, frame: Frame) -> bool:

@@ -97,19 +97,24 @@ _PAIR_HYPHEN_RE = re.compile(r"(?<=[\w.])-(?=[A-Z])")
 
 
 def _hyphen_parts(seq: str, orgs: dict[str, str]) -> list[tuple[int, str]]:
-    """``seq`` cut at hyphens that pair capitalised names ("U.S.-Philippine", "Russia-Ukraine"),
-    with each part's offset; a hyphenated country or organisation ("Guinea-Bissau") stays whole."""
-    cuts = [m.start() for m in _PAIR_HYPHEN_RE.finditer(seq)]
-    if not cuts:
-        return [(0, seq)]
-    words = re.finditer(r"\S+", seq)
-    whole = {w.group().rstrip(".,’'") for w in words if "-" in w.group()}
-    if any(w in orgs or resolve_country(w) is not None and resolve_country(w).name.count("-") for w in whole):
-        return [(0, seq)]
+    """``seq`` cut at hyphens that pair two names ("U.S.-South Korean", "Russia-Ukraine"), with
+    each part's offset. A hyphen is cut when a country or organisation stands on one side of it
+    and the pair is no country of its own ("Guinea-Bissau", "Timor-Leste"); other hyphens stay
+    ("Sea-Breeze", "Indo-Pacific")."""
     parts, begin = [], 0
-    for c in cuts:
-        parts.append((begin, seq[begin:c]))
-        begin = c + 1
+    for m in _PAIR_HYPHEN_RE.finditer(seq):
+        left = re.split(r"[\s-]", seq[begin : m.start()])[-1]
+        right_words = re.split(r"(?<=\S)-|\s+", seq[m.end() :])
+        right = [" ".join(right_words[:n]).rstrip(".,’'") for n in (3, 2, 1)]
+        pair = f"{left}-{right_words[0]}".rstrip(".,’'")
+        whole = resolve_country(pair)
+        if whole is not None and whole.name.lower() == pair.lower():
+            continue  # a hyphenated country: "Guinea-Bissau" is not Guinea
+        named = [w for w in [left.rstrip(".,’'"), *right] if w in orgs or resolve_country(w) is not None]
+        if not named:
+            continue
+        parts.append((begin, seq[begin : m.start()]))
+        begin = m.end()
     parts.append((begin, seq[begin:]))
     return [(b, part) for b, part in parts if part.strip()]
 

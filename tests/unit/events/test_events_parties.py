@@ -112,7 +112,11 @@ def test_security_ties_are_a_military_alignment_trade_ties_are_not():
         ("Plans to deepen US-Philippine military ties were announced.", ["United States", "Philippines"]),
         ("The Russia-Ukraine talks stalled.", ["Russia", "Ukraine"]),
         # a hyphenated country stays one, and designations are no countries
+        ("U.S.-Japan-South Korea drills began.", ["United States", "Japan", "South Korea"]),
+        ("Papua New Guinea-Australia ties grew.", ["Papua New Guinea", "Australia"]),
         ("Guinea-Bissau troops arrived.", ["Guinea-Bissau"]),
+        ("Australia-Timor-Leste drills began.", ["Australia", "Timor-Leste"]),
+        ("The Sea-Breeze drills began.", []),
         ("F-35 jets and Su-30 fighters flew.", []),
     ],
 )

@@ -94,6 +94,12 @@ def test_a_drill_dated_long_before_the_article_is_another_exercise():
     # a date within weeks of the article's is the exercise being described
     near = [Frame(s[0], "exercise", participants=["China"]), Frame(s[1], "exercise", start="2020-09-15", months={9})]
     assert len(group_article(near, art)) == 1
+    # a planned exercise (after the article) or one still running is the one described
+    planned = [Frame(s[0], "exercise", participants=["China"]), Frame(s[1], "exercise", start="2021-01-15", months={1})]
+    assert len(group_article(planned, art)) == 1
+    running = article("Russia is holding drills. The drills began on May 1, 2020 and will run until October.", date="2020-09-22")
+    frames = [Frame(running.sentences[0], "exercise", participants=["Russia"]), Frame(running.sentences[1], "exercise", start="2020-05-01", months={5})]
+    assert len(group_article(frames, running)) == 1
 
 
 def test_a_country_before_its_service_takes_part():
@@ -111,7 +117,9 @@ def test_a_possessive_ends_the_description():
     from qa.events.exercises import exercise_descriptor
 
     assert exercise_descriptor("China's recent military exercises near Taiwan were criticised.") == "recent military exercises"
-    assert exercise_descriptor("The allies’ joint naval drills began.") == "joint naval drills"
+    # a closing quote after a plural is no possessive
+    assert exercise_descriptor("Beijing called them 'routine drills' near Taiwan.") == "routine drills"
+    assert exercise_descriptor("China called them ‘routine drills’ near Taiwan.").endswith("routine drills")
 
 
 def test_a_country_speaking_about_the_drills_is_no_party():
@@ -120,5 +128,7 @@ def test_a_country_speaking_about_the_drills_is_no_party():
 
     text = "Pyongyang says the drills, which were set to start Monday, are invasion rehearsals."
     assert find_participants(text, find_mentions(text), "exercise")[0] == []
+    for text in ("China said its navy conducted live-fire drills.", "Russia says its troops have completed exercises."):
+        assert find_participants(text, find_mentions(text), "exercise")[0] == [text.split()[0]], text
     text = "China's naval drills began on Monday."
     assert find_participants(text, find_mentions(text), "exercise")[0] == ["China"]
