@@ -102,9 +102,10 @@ def exercise_cue(text: str) -> re.Match | None:
 
 # --------------------------------------------------------------------------- participants
 # After a country: its forces ("China's troops") or a verb of taking part ("Belarus will host");
-# not a clause about someone else's ("Pyongyang says the drills"): "its navy", "the drills" differ.
+# not a clause about someone else's ("Pyongyang says the drills", "sanctions on North Korea and
+# joint military exercises"): "its navy" is the country's own, "the drills" need not be.
 FORCE_AFTER_RE = re.compile(
-    r"^\s*(?:’s|'s|’)?\s*(?:(?!(?:the|a|an|this|that|these|those)\s)[a-z][\w-]*\s+){0,2}?(troops|soldiers|forces|army|navy|air force|military|units|marines|"
+    r"^\s*(?:’s|'s|’)?\s*(?:(?!(?:the|a|an|this|that|these|those)\s|(?:and|or)\s(?!its\b|their\b))[a-z][\w-]*\s+){0,2}?(troops|soldiers|forces|army|navy|air force|military|units|marines|"
     r"warships|ships|jets|aircraft|commanders|servicemen|personnel|paratroopers|contingent|sailors|battalions?|"
     r"brigades?|missiles|bombers|tanks|submarines|drones|vessels|navies|armies|armed forces|participation|"
     r"exercises?|drills|war games|manoeuvres|maneuvers)\b"

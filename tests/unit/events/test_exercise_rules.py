@@ -128,6 +128,8 @@ def test_a_country_speaking_about_the_drills_is_no_party():
 
     text = "Pyongyang says the drills, which were set to start Monday, are invasion rehearsals."
     assert find_participants(text, find_mentions(text), "exercise")[0] == []
+    text = "Protesters criticised sanctions on North Korea and joint military exercises."
+    assert find_participants(text, find_mentions(text), "exercise")[0] == []
     for text in ("China said its navy conducted live-fire drills.", "Russia says its troops have completed exercises."):
         assert find_participants(text, find_mentions(text), "exercise")[0] == [text.split()[0]], text
     text = "China's naval drills began on Monday."
