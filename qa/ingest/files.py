@@ -156,7 +156,12 @@ def _unique(files: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for f in files:
-        resolved = f.resolve()
+        try:
+            resolved = f.resolve()
+        except (OSError, RuntimeError):
+            # A symlink loop (RuntimeError before Python 3.13) or a path that cannot be walked:
+            # kept under its own name, so that ``_refusal``'s stat skips it with the reason.
+            resolved = f.absolute()
         if resolved not in seen:
             seen.add(resolved)
             unique.append(f)

@@ -65,12 +65,22 @@ def read_file(path: Path, limits: IngestSettings | None = None) -> Iterator[RawA
         yield RawArticle(source_key=display_name(path.resolve()), path=display_path(path), source=display_name(path.name), text=text)
 
 
+# Dates only from what the page says about itself: meta tags, JSON-LD, <time>, the URL, a full
+# timestamp. htmldate's default "extensive search" also scans the running text and turns the
+# first bare year it finds ("In 2003, NATO expanded") into 2003-01-01, an invented publication
+# date that --since/--until would then trust. A dateline ("Published 4 April 2023") is still
+# read, by ``find_dateline`` when the article is cleaned.
+_PUBLISHED_DATE_ONLY = {"extensive_search": False, "original_date": True}
+
+
 def _read_html(path: Path, html: str, limits: IngestSettings) -> Iterator[RawArticle | SkippedInput]:
     import trafilatura
 
     label = display_name(path)
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        doc = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, date_extraction_params=_PUBLISHED_DATE_ONLY
+        )
     except Exception as exc:  # trafilatura raises a variety of parser errors on broken markup
         yield SkippedInput(label, f"cannot parse HTML: {exc}")
         return

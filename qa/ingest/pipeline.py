@@ -72,6 +72,7 @@ def ingest(
                 if progress:
                     progress(min(done, total), total, item.source if isinstance(item, RawArticle) else name)
         writer.flush()
+        report.warnings.extend(_date_warnings(writer.bad_dates))
         if progress:
             progress(total, total, "")
         if report.chunks_written or report.chunks_deleted:
@@ -105,6 +106,9 @@ class _Writer:
         self.pending: list[_Pending] = []
         self.pending_chunks = 0
         self.seen_keys: set[str] = set()
+        # Unreadable metadata date -> (article, file, date found in the text) of each article
+        # that had it: one feed can give thousands the same value ("2004-2005"), reported once.
+        self.bad_dates: dict[str, list[tuple[str, str, str | None]]] = {}
 
     def add(self, raw: RawArticle) -> None:
         label = raw.source
@@ -121,9 +125,8 @@ class _Writer:
         if refusal:
             self.report.skipped.append(SkippedInput(label, refusal))
             return
-        warning = _date_warning(raw, doc)
-        if warning:
-            self.report.warnings.append(SkippedInput(label, warning))
+        if raw.date and normalise_date(raw.date) is None:
+            self.bad_dates.setdefault(raw.date, []).append((label, str(raw.path), doc.date))
         old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
         known = self.docs.get(doc.doc_id)
         if known and known[1] == known[2]:
@@ -197,10 +200,28 @@ def _refusal(doc: Document, limits: IngestSettings) -> str | None:
     return None
 
 
-def _date_warning(raw: RawArticle, doc: Document) -> str | None:
-    """A metadata date that names no day ("2024-13-45", "soon") is not dropped in silence."""
-    if not raw.date or normalise_date(raw.date) is not None:
-        return None
-    shown = raw.date if len(raw.date) <= 40 else raw.date[:40] + "..."
-    fallback = f"used {doc.date} from the text" if doc.date else "indexed without a date"
-    return f"date {shown!r} is not a day qa can read (use YYYY-MM-DD); {fallback}"
+def _date_warnings(bad_dates: dict[str, list[tuple[str, str, str | None]]]) -> list[SkippedInput]:
+    """One warning per distinct metadata date that names no day ("2024-13-45", "2004-2005"),
+    so that it is not dropped in silence; a value shared by many articles is one line with a
+    count, not one line each."""
+    warnings = []
+    for value, articles in bad_dates.items():
+        shown = value if len(value) <= 40 else value[:40] + "..."
+        problem = f"date {shown!r} is not a day qa can read (use YYYY-MM-DD)"
+        if len(articles) == 1:
+            label, _file, found = articles[0]
+            fallback = f"used {found} from the text" if found else "indexed without a date"
+            warnings.append(SkippedInput(label, f"{problem}; {fallback}"))
+            continue
+        files = {file for _label, file, _found in articles}
+        where = Path(next(iter(files))).name if len(files) == 1 else f"{len(files):,} files"
+        dated = sum(1 for *_rest, found in articles if found)
+        undated = len(articles) - dated
+        if not dated:
+            fallback = "indexed without a date"
+        elif not undated:
+            fallback = "each dated from its text instead"
+        else:
+            fallback = f"{dated:,} dated from their text, {undated:,} indexed without a date"
+        warnings.append(SkippedInput(f"{len(articles):,} articles in {where}", f"{problem}; {fallback}"))
+    return warnings
