@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ingest", "list_sources", "remove_source", "open_store",
-    "ask", "events", "relations", "relation_sources", "brief", "brief_html", "check_question_file", "evaluate",
+    "ask", "events", "relations", "relation_sources", "brief", "brief_html", "check_question_file", "check_scorable", "evaluate",
     "llm_in_use", "offline_notice", "answer_sentinel",
 ]
 
@@ -198,6 +198,45 @@ def check_question_file(path: str | Path, *, k: int | None = None) -> None:
         load_gold(path)
     else:
         load_questions(path)
+
+
+def check_scorable(path: str | Path, settings: Settings) -> int:
+    """How many items of a valid ``qa eval`` file can be scored against the index: its questions,
+    or the gold articles of an events gold file that are indexed. Raises ``NothingToScoreError``
+    when none can (no gold article indexed; no article a question expects; no document at all),
+    as a run would only report empty or meaningless scores."""
+    from qa.errors import NothingToScoreError
+    from qa.evaluation.events_gold import is_events_gold_file, load_gold
+    from qa.evaluation.questions import load_questions, matches_source
+    from qa.storage.chroma import where_location
+
+    store = open_store(settings)
+    try:
+        indexed = store.sources()
+    finally:
+        store.close()
+    where = where_location(settings)
+    if not indexed:
+        raise NothingToScoreError(f"nothing to score: the index at {where} holds no documents (run 'qa ingest PATH' first)")
+    if is_events_gold_file(path):
+        gold = {a.id for a in load_gold(path)}
+        # The gold id of an article, as qa.evaluation.events_gold.gold_id reads it from its source.
+        ids = {s.source.split("#", 1)[1] if "#" in s.source else Path(s.source).stem for s in indexed}
+        present = len(gold & ids)
+        if not present:
+            raise NothingToScoreError(
+                f"nothing to score: none of the {len(gold)} gold articles of {path} is indexed in {where} "
+                "(ingest them first; gold ids are file names without extension or JSONL record ids)"
+            )
+        return present
+    questions = load_questions(path)
+    expected = sorted({name for q in questions if q.answerable for name in q.sources})
+    if expected and not any(matches_source(s.source, s.path, expected) for s in indexed):
+        raise NothingToScoreError(
+            f"nothing to score: none of the {len(expected)} articles that {path} expects "
+            f"(e.g. {expected[0]}) is indexed in {where}; ingest them first"
+        )
+    return len(questions)
 
 
 def evaluate(

@@ -65,6 +65,21 @@ class IndexSettings(BaseSettings):
 
     _blank = field_validator("chroma_url", mode="before")(_blank_is_none)
 
+    @model_validator(mode="after")
+    def _index_dir_can_be_a_folder(self) -> IndexSettings:
+        # Checked here, not where the index is opened, so that every command (ingest takes its
+        # lock inside the folder first) refuses the same path with the same line.
+        if self.chroma_url is None:
+            for path in (self.index_dir, *self.index_dir.parents):
+                if os.path.lexists(path):
+                    if not path.is_dir():
+                        named = f"index folder {self.index_dir} (QA_INDEX_DIR or --index-dir)"
+                        if path == self.index_dir:
+                            raise ValueError(f"{named} is a file, not a folder")
+                        raise ValueError(f"{named} cannot be made: {path} is a file")
+                    break
+        return self
+
 
 class ChunkingSettings(BaseSettings):
     """How articles are cut into chunks (``QA_CHUNK_SIZE``, ``QA_CHUNK_OVERLAP``)."""

@@ -17,6 +17,16 @@ class IndexMissingError(QAError):
     """The index does not exist or is empty."""
 
 
+class IndexDamagedError(QAError):
+    """The index's files cannot be read (a damaged or foreign database): it must be rebuilt."""
+
+    exit_code = 2
+
+
+class NothingToScoreError(QAError):
+    """``qa eval`` found nothing it could score (none of the expected articles is indexed)."""
+
+
 class EmbeddingMismatchError(QAError):
     """The index was built with another embedding model or chunking than the settings ask for."""
 

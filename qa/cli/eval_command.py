@@ -3,9 +3,14 @@ gold file. Registered on the ``qa`` group by ``qa.cli.main``."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from qa.cli.options import emit_json, llm_options, llm_settings
+
+# Up to this many questions (or gold articles), a log gets one line per item as a terminal does.
+_LINE_PER_ITEM = 20
 
 
 @click.command("eval")
@@ -24,15 +29,17 @@ def eval_cmd(ctx, file, as_json, k, extractive, model):
 
     settings = llm_settings(ctx, extractive, model)
     api.check_question_file(file, k=k)  # a bad file fails before anything else is said
+    total = api.check_scorable(file, settings)  # and so does an index that holds none of it
     if not api.llm_in_use(settings):
         click.echo(api.offline_notice(settings), err=True)
-    report = api.evaluate(
-        file,
-        settings,
-        k=k,
-        on_item=None if as_json else eval_render.eval_progress,
-        on_article=None if as_json else eval_render.gold_progress,
-    )
+    on_item = on_article = None
+    logged = not sys.stderr.isatty()
+    if not as_json and (not logged or total <= _LINE_PER_ITEM):
+        on_item, on_article = eval_render.eval_progress, eval_render.gold_progress
+    elif logged:  # a log gets a line now and then, not one per question
+        on_item = eval_render.counted_progress(total, "questions")
+        on_article = eval_render.counted_progress(total, "gold articles")
+    report = api.evaluate(file, settings, k=k, on_item=on_item, on_article=on_article)
     if as_json:
         emit_json(report.to_dict())
     elif isinstance(report, EventsEvalReport):

@@ -21,6 +21,23 @@ def eval_progress(item) -> None:
     )
 
 
+def counted_progress(total: int, unit: str):
+    """For a log or a pipe: a callback per question (or gold article) that prints a plain line
+    now and then (``render.PlainProgress``) instead of one line each."""
+    from qa.cli.render import PlainProgress
+
+    lines = PlainProgress("eval", unit)
+    done = right = 0
+
+    def step(item=None) -> None:
+        nonlocal done, right
+        done += 1
+        right += bool(getattr(item, "correct", False))
+        lines(done, total, f"{right} right so far" if unit == "questions" else "")
+
+    return step
+
+
 def eval_report(report) -> None:
     from rich.table import Table
 

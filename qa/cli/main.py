@@ -29,7 +29,8 @@ from qa.errors import QAError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--index-dir", type=click.Path(file_okay=False), default=None, help="Index folder [env QA_INDEX_DIR; default ./index].")
+# A path that is a file is refused by the settings, with the same line as for QA_INDEX_DIR.
+@click.option("--index-dir", type=click.Path(), default=None, help="Index folder [env QA_INDEX_DIR; default ./index].")
 @click.option("--chroma-url", default=None, help="Use a Chroma server instead of the embedded index [env QA_CHROMA_URL].")
 @click.version_option(package_name="qa")
 @click.pass_context
@@ -150,23 +151,53 @@ def _show_warnings() -> None:
         logger.addHandler(_WarningLines(logging.WARNING))
 
 
+def _interrupted(command: str | None) -> None:
+    """One line on Ctrl-C. An ingest keeps every article it had written (each is one upsert),
+    and the same command finishes the job, skipping what is already indexed."""
+    if sys.stderr.isatty():  # the terminal echoed ^C, or a progress bar was mid-line
+        click.echo(err=True)
+    if command == "ingest":
+        click.echo(
+            "qa: interrupted; the articles already indexed are kept: run the same command again to "
+            "finish (unchanged articles are skipped)",
+            err=True,
+        )
+    else:
+        click.echo("qa: interrupted", err=True)
+    sys.exit(130)
+
+
+def _run(argv: list[str] | None) -> None:
+    """The group, invoked without ``click.Command.main`` (which prints a blank line of its own on
+    Ctrl-C); the context tells the interrupt message which command was running."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    ctx = None
+    try:
+        ctx = cli.make_context("qa", args)
+        with ctx:
+            cli.invoke(ctx)
+    except click.exceptions.NoArgsIsHelpError as exc:  # bare ``qa``: the help, as ``qa --help`` prints it
+        click.echo(exc.ctx.get_help())
+    except click.exceptions.Exit as exc:
+        if exc.exit_code:
+            sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _interrupted(getattr(ctx, "invoked_subcommand", None))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit, never a traceback."""
     _show_warnings()
     try:
-        cli.main(args=argv, prog_name="qa", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("qa: interrupted", err=True)
-        sys.exit(130)
+        _run(argv)
+    except (KeyboardInterrupt, click.exceptions.Abort):  # between commands' own handling
+        _interrupted(None)
     except click.ClickException as exc:
         click.echo(f"qa: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except QAError as exc:
         click.echo(f"qa: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("qa: interrupted", err=True)
-        sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - last resort: still one line unless debugging

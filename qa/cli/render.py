@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import click
 from rich.console import Console
 from rich.markup import escape
 
@@ -13,11 +14,49 @@ from qa.models import IngestReport, SourceInfo
 _out = Console(highlight=False, soft_wrap=False)
 
 
+class PlainProgress:
+    """Progress as whole plain lines on stderr, for a log or a pipe (no bar, no ANSI codes): a
+    line when the work starts and when it ends, between them at each further tenth of it (but
+    not within a second of the last line) and after ``interval`` seconds without one, never more
+    than ``max_lines`` in all: a long run shows it is alive without flooding the log."""
+
+    def __init__(self, label: str, unit: str, *, interval: float = 10.0, max_lines: int = 20) -> None:
+        import time
+
+        self.label, self.unit, self.interval, self.max_lines = label, unit, interval, max_lines
+        self._clock = time.monotonic
+        self._started = self._last_time = self._clock()
+        self._last_tenth = -1
+        self._last_done = -1
+        self.lines = 0
+
+    def __call__(self, done: int, total: int, note: str = "") -> None:
+        if total <= 0:  # nothing to do: the summary says so
+            return
+        now = self._clock()
+        tenth = 10 * done // total if total else 0
+        quiet = now - self._last_time
+        due = (
+            self.lines == 0
+            or (tenth > self._last_tenth and quiet >= 1.0)
+            or (quiet >= self.interval and done != self._last_done)
+        )
+        finished = total > 0 and done >= total and self._last_done < total
+        if not (due or finished) or (self.lines >= self.max_lines - 1 and not finished):
+            return
+        pct = f" ({100 * done // total}%)" if total else ""
+        tail = f", {note}" if note else ""
+        click.echo(f"{self.label}: {done}/{total} {self.unit}{pct}, {now - self._started:.0f}s{tail}", err=True)
+        self.lines += 1
+        self._last_time, self._last_tenth, self._last_done = now, tenth, done
+
+
 @contextmanager
 def ingest_progress(console: Console, enabled: bool) -> Iterator:
-    """A rich progress bar on a terminal; nothing when output is piped."""
+    """A rich progress bar on a terminal; plain lines now and then when stderr is piped."""
     if not enabled:
-        yield None
+        lines = PlainProgress("ingest", "articles")
+        yield lambda done, total, name: lines(done, total, name)
         return
     from rich.progress import (
         BarColumn,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from qa.errors import IndexMissingError, InputError, StoreUnavailableError
+from qa.errors import IndexDamagedError, IndexMissingError, InputError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -57,12 +57,20 @@ def connect(settings: Settings, create: bool):
             ) from None
         return _Guarded(client, settings.index.chroma_url)
     path = Path(settings.index.index_dir)
-    if not create and not (path / "chroma.sqlite3").exists():
-        raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
     if path.exists() and not path.is_dir():
         raise InputError(f"index path {path} is a file, not a folder")
+    if not create and not (path / "chroma.sqlite3").exists():
+        raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        if not _unreadable_database(exc):
+            raise
+        reason = _first_line(exc).removeprefix("error returned from database: ")
+        raise IndexDamagedError(
+            f"the index at {path} cannot be read: {reason}; move it away and run 'qa ingest PATH' again to rebuild it"
+        ) from None
 
 
 def close_client(client) -> None:
@@ -154,6 +162,16 @@ class _Guarded:
             return result
 
         return call
+
+
+def _unreadable_database(exc: BaseException) -> bool:
+    """Whether opening the embedded index failed in its SQLite database (damaged, truncated, not
+    a database at all): chromadb reports these as ``InternalError`` from its Rust bindings."""
+    import sqlite3
+
+    from chromadb.errors import InternalError
+
+    return isinstance(exc, InternalError | sqlite3.DatabaseError)
 
 
 def _first_line(exc: BaseException) -> str:
