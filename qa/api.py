@@ -206,7 +206,7 @@ def check_scorable(path: str | Path, settings: Settings) -> int:
     when none can (no gold article indexed; no article a question expects; no document at all),
     as a run would only report empty or meaningless scores."""
     from qa.errors import NothingToScoreError
-    from qa.evaluation.events_gold import is_events_gold_file, load_gold
+    from qa.evaluation.events_gold import gold_id_of_source, is_events_gold_file, load_gold
     from qa.evaluation.questions import load_questions, matches_source
     from qa.storage.chroma import where_location
 
@@ -220,8 +220,7 @@ def check_scorable(path: str | Path, settings: Settings) -> int:
         raise NothingToScoreError(f"nothing to score: the index at {where} holds no documents (run 'qa ingest PATH' first)")
     if is_events_gold_file(path):
         gold = {a.id for a in load_gold(path)}
-        # The gold id of an article, as qa.evaluation.events_gold.gold_id reads it from its source.
-        ids = {s.source.split("#", 1)[1] if "#" in s.source else Path(s.source).stem for s in indexed}
+        ids = {gold_id_of_source(s.source) for s in indexed}
         present = len(gold & ids)
         if not present:
             raise NothingToScoreError(

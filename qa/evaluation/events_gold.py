@@ -103,11 +103,16 @@ def load_gold(path: str | Path) -> list[GoldArticle]:
 
 
 def gold_id(article: Article) -> str:
-    """The gold id of an indexed article: the JSONL record id (``file.jsonl#id``), else the
-    file name without its extension."""
-    if "#" in article.source:
-        return article.source.split("#", 1)[1]
-    return Path(article.source).stem
+    """The gold id of an indexed article (see :func:`gold_id_of_source`)."""
+    return gold_id_of_source(article.source)
+
+
+def gold_id_of_source(source: str) -> str:
+    """The gold id of an indexed source: the JSONL record id (``file.jsonl#id``), else the file
+    name without its extension."""
+    if "#" in source:
+        return source.split("#", 1)[1]
+    return Path(source).stem
 
 
 def evaluate_events(
