@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,18 +13,7 @@ import time
 import pytest
 
 from tests.conftest import run_qa
-
-
-def _rows_written(index_dir) -> int:
-    """Chunks in Chroma's write-ahead log, read straight from its SQLite file (read-only)."""
-    db = index_dir / "chroma.sqlite3"
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2) as conn:
-            return conn.execute("SELECT COUNT(*) FROM embeddings_queue").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+from tests.e2e.index_probe import rows_written
 
 
 @pytest.mark.corpus
@@ -39,7 +27,7 @@ def test_ctrl_c_mid_ingest_is_one_line_and_keeps_what_was_indexed(bbc_path, tmp_
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.time() + 180
-    while time.time() < deadline and proc.poll() is None and _rows_written(index_dir) < 20:
+    while time.time() < deadline and proc.poll() is None and rows_written(index_dir) < 20:
         time.sleep(0.05)
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)

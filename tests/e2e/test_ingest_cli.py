@@ -12,6 +12,7 @@ import pytest
 
 from qa.cli.main import main
 from tests.conftest import SEEDS, copy_seeds, run_qa
+from tests.e2e.index_probe import rows_written
 
 
 def _cli(capsys, *args):
@@ -122,20 +123,6 @@ def _bbc_folder(bbc_path, dest, n):
     return dest
 
 
-def _rows_written(index_dir) -> int:
-    """Chunks in Chroma's write-ahead log, read straight from its SQLite file (read-only)."""
-    import sqlite3
-
-    db = index_dir / "chroma.sqlite3"
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2) as conn:
-            return conn.execute("SELECT COUNT(*) FROM embeddings_queue").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _integrity(index_dir):
     """Every indexed document is whole (all its chunks present) and unique per source."""
     from qa.api import open_store
@@ -163,7 +150,7 @@ def test_kill_9_mid_ingest_then_rerun_leaves_no_duplicates_or_orphans(bbc_path, 
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # Wait until the first documents' chunks are committed, then kill without warning.
     deadline = time.time() + 180
-    while time.time() < deadline and proc.poll() is None and _rows_written(index_dir) < 20:
+    while time.time() < deadline and proc.poll() is None and rows_written(index_dir) < 20:
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
