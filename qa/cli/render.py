@@ -15,16 +15,20 @@ _out = Console(highlight=False, soft_wrap=False)
 
 
 class PlainProgress:
-    """Progress as whole plain lines on stderr, for a log or a pipe (no bar, no ANSI codes): a
-    line when the work starts and when it ends, between them at each further tenth of it (but
-    not within a second of the last line) and after ``interval`` seconds without one, never more
-    than ``max_lines`` in all: a long run shows it is alive without flooding the log."""
+    """Progress as whole plain lines on stderr, for a log or a pipe (no bar, no ANSI codes). Work
+    done within ``quiet_start`` seconds prints nothing (a short job's summary says it all); a
+    longer one gets a line once that time has passed and one when it ends, between them one at
+    each further tenth of it (not within a second of the last) and after ``interval`` seconds
+    without one, never more than ``max_lines`` in all: it shows it is alive without flooding."""
 
-    def __init__(self, label: str, unit: str, *, interval: float = 10.0, max_lines: int = 20) -> None:
+    def __init__(
+        self, label: str, unit: str, *, interval: float = 10.0, max_lines: int = 20, quiet_start: float = 2.0, clock=None
+    ) -> None:
         import time
 
         self.label, self.unit, self.interval, self.max_lines = label, unit, interval, max_lines
-        self._clock = time.monotonic
+        self.quiet_start = quiet_start
+        self._clock = clock or time.monotonic
         self._started = self._last_time = self._clock()
         self._last_tenth = -1
         self._last_done = -1
@@ -34,6 +38,8 @@ class PlainProgress:
         if total <= 0:  # nothing to do: the summary says so
             return
         now = self._clock()
+        if self.lines == 0 and now - self._started < self.quiet_start:
+            return
         tenth = 10 * done // total if total else 0
         quiet = now - self._last_time
         due = (
