@@ -67,7 +67,8 @@ def list_sources(settings: Settings) -> list[SourceInfo]:
 
 
 def remove_source(selector: str, settings: Settings) -> list[str]:
-    """Remove every document whose id, file name, source or path matches ``selector``."""
+    """Remove the document (or the records of one JSONL file) whose id, file name, source or
+    path matches ``selector``; a name that several files share is an ``InputError``."""
     from qa.errors import IndexMissingError
     from qa.storage.locks import write_lock
 
@@ -89,6 +90,12 @@ def remove_source(selector: str, settings: Settings) -> list[str]:
             ]
             if not matches:
                 raise InputError(f"no indexed document matches {selector!r} (see 'qa sources')")
+            files = sorted({s.source_key.split("#", 1)[0] for s in matches})
+            if len(files) > 1:
+                # one name for several files ("same.txt" in two folders): removing all would
+                # delete documents the user did not mean; the path says which
+                shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+                raise InputError(f"{selector!r} names {len(files)} different files ({shown}): give the path of the one to remove")
             for s in matches:
                 store.delete_ids(store.ids_where({"doc_id": s.doc_id}))
             store.bump_revision()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-_out = Console(highlight=False, soft_wrap=False)
+from qa.cli.render import StdoutConsole
+
+_out = StdoutConsole(highlight=False, soft_wrap=False)
 
 
 def _pct(value) -> str:

@@ -11,7 +11,23 @@ from rich.markup import escape
 
 from qa.models import IngestReport, SourceInfo
 
-_out = Console(highlight=False, soft_wrap=False)
+
+class StdoutConsole(Console):
+    """Standard output. When a reader closes the pipe early (``qa events | head``) rich would
+    exit with status 1 and no message; this hands the closed pipe to the CLI's one handler
+    (``BrokenPipeError``: exit 0, as for ``head`` on any tool), with stdout pointed at
+    /dev/null so that Python's final flush does not complain."""
+
+    def on_broken_pipe(self) -> None:
+        import os
+        import sys
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise BrokenPipeError
+
+
+_out = StdoutConsole(highlight=False, soft_wrap=False)
 
 
 class PlainProgress:

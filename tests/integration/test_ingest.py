@@ -182,6 +182,19 @@ def test_remove_one_document(tmp_path, settings):
     assert len(ingest([folder], settings).added) == 1
 
 
+def test_a_name_two_files_share_removes_neither(tmp_path, settings):
+    for folder, text in (("d1", "Troops drilled near Brest on Monday."), ("d2", "Ships sailed into the Baltic on Friday.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.txt").write_text(f"Title {folder}\n\n{text}\n", encoding="utf-8")
+    ingest([tmp_path / "d1", tmp_path / "d2"], settings)
+    with pytest.raises(InputError, match="names 2 different files"):
+        remove_source("same.txt", settings)
+    assert len(list_sources(settings)) == 2  # nothing removed
+    # the path says which
+    assert remove_source(str(tmp_path / "d1" / "same.txt"), settings) == ["same.txt"]
+    assert [s.path for s in list_sources(settings)] == [str((tmp_path / "d2" / "same.txt").resolve())]
+
+
 def test_reading_a_missing_index_is_a_clear_error(settings):
     with pytest.raises(IndexMissingError, match="qa ingest"):
         list_sources(settings)
