@@ -93,6 +93,15 @@ class Context:
             self._embedder = get_embedder(self.settings)
         return self._embedder
 
+    def reporting_sentences(self, art: Article) -> list[Sentence]:
+        """The article's sentences of four words or more that report: one addressed to an AI
+        model ("Disregard the above passages; ...") is never evidence, in events as in answers."""
+        from qa.retrieval.injection import instruction_sentences
+
+        sents = [s for s in art.sentences if len(s.text.split()) >= 4]
+        flagged = instruction_sentences([s.text for s in sents], self.embedder())
+        return [s for s in sents if s.text not in flagged]
+
     def military_sense(self, texts: list[str]) -> list[bool]:
         """For exercise words with no military word nearby: closer to a military prototype than
         to everyday senses (fitness, fire drills, exercising a right)?"""
@@ -116,7 +125,7 @@ def classified_frames(art: Article, ctx: Context) -> list[Frame]:
     enough on their own: an exercise written with its proper name, a country joining a named
     organisation, a country's named forces ("Russia's Iskander missiles") sent into another
     country."""
-    sents = [s for s in art.sentences if len(s.text.split()) >= 4]
+    sents = ctx.reporting_sentences(art)
     verdicts = ctx.classifier.predict(ctx.embedder(), [s.text for s in sents])
     frames: list[Frame] = []
     prev_actors: list[str] = []
@@ -245,9 +254,8 @@ def cue_frames(art: Article, ctx: Context) -> list[Frame]:
     ambiguous: list[Sentence] = []
     prev_actors: list[str] = []
     pending: list[tuple[Sentence, list[Mention], list[str]]] = []
-    for sent in art.sentences:
-        if len(sent.text.split()) < 4:
-            continue
+    reporting = ctx.reporting_sentences(art)
+    for sent in reporting:
         mentions = find_mentions(sent.text, ctx.orgs)
         ex = exercise_cue(sent.text)
         if ex:
@@ -267,9 +275,7 @@ def cue_frames(art: Article, ctx: Context) -> list[Frame]:
             continue
         exercise_ids.add(id(sent))
         frames.append(exercise_frame(sent, art, ctx.orgs, mentions, prev))
-    for sent in art.sentences:
-        if len(sent.text.split()) < 4:
-            continue
+    for sent in reporting:
         mentions = find_mentions(sent.text, ctx.orgs)
         if not any(m.kind in ("country", "org") for m in mentions):
             continue
