@@ -19,9 +19,9 @@ from qa.answering.answer import NOT_FOUND, SENTINEL, Answer
 from qa.models import Citation, StoredChunk
 from qa.retrieval.claims import check_claims
 from qa.retrieval.support import SupportChecker
-from qa.text.citations import MARKER_RE, cite, strip_markers
+from qa.text.citations import MARKER_RE, cite, cited_sentences, strip_markers
 from qa.text.numbering import renumber_markers
-from qa.text.spans import clip, sentence_spans
+from qa.text.spans import clip
 
 # Characters of a model's sentence quoted in a warning.
 _QUOTED = 160
@@ -133,22 +133,17 @@ def llm_answer(
 
 
 def _drop_uncited(text: str) -> tuple[str, list[str]]:
-    """Remove sentences that carry no [n] (a marker that opens the next sentence counts for the
-    one before it). Headings and bullets keep their own text."""
-    spans = sentence_spans(text)
+    """Remove sentences that carry no [n]; a marker written after the full stop ("... Minsk. [1]")
+    belongs to the sentence before it (:func:`qa.text.citations.cited_sentences`)."""
     kept: list[str] = []
     dropped: list[str] = []
-    for i, span in enumerate(spans):
+    for span in cited_sentences(text):
         s = span.text
         if not re.search(r"[A-Za-z0-9]", strip_markers(s)):
-            if MARKER_RE.search(s) and kept:  # a bare "[1]" after the sentence it supports
+            if MARKER_RE.search(s) and kept:  # a bare "[1]" on a line of its own
                 kept[-1] = kept[-1] + " " + s.strip()
             continue
-        nxt = spans[i + 1].text if i + 1 < len(spans) else ""
-        if MARKER_RE.search(s) or (MARKER_RE.match(nxt.strip()) and not strip_markers(nxt)):
-            kept.append(s)
-        else:
-            dropped.append(s)
+        (kept if MARKER_RE.search(s) else dropped).append(s)
     return " ".join(kept).strip(), dropped
 
 

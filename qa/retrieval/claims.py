@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qa.text.citations import citation_for, parse_markers, strip_markers
-from qa.text.spans import Span, sentence_spans
+from qa.text.citations import citation_for, cited_sentences, parse_markers, strip_markers
 
 if TYPE_CHECKING:
     from qa.models import Citation, StoredChunk
     from qa.retrieval.support import SupportChecker
+    from qa.text.spans import Span
 
 _EMPTY_LINE_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])?\s*(?:\[\d[\d,; ]*\]\s*)*$")
 
@@ -42,7 +42,8 @@ def check_claims(
     unsupported: list[dict] = []
     best_quote: dict[int, tuple[float, Span]] = {}
     checked = 0
-    for span in sentence_spans(text):
+    # each sentence with the markers that close it, written before its full stop or after it
+    for span in cited_sentences(text):
         sentence, claim = span.text, _claim(span.text)
         ids = [
             n

@@ -16,6 +16,8 @@ from qa.text.terms import content_terms
 # A marker: ``[3]``, ``[1, 2]``, ``[1; 4]``. A number of more than six digits cites nothing (and a
 # 5,000-digit one would not even convert to int), so it is not a marker.
 MARKER_RE = re.compile(r"\s?\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")
+# A run of markers opening a sentence span ("[1]", "[1][2]", "[1] [2]").
+_LEADING_MARKERS_RE = re.compile(r"(?:\s*\[\d{1,6}(?:\s*[,;]\s*\d{1,6})*\])+")
 _SEPARATOR_RE = re.compile(r"\s*[,;]\s*")
 # Spaces before punctuation; the look-behind starts a match only at the start of a run of spaces,
 # so a long run that no punctuation follows is scanned once, not once per space.
@@ -34,6 +36,30 @@ class CitedText:
 def parse_markers(text: str) -> list[int]:
     """Every source number cited in ``text``, in order, repeats included."""
     return [n for m in MARKER_RE.finditer(text) for n in _numbers(m)]
+
+
+def cited_sentences(text: str) -> list[Span]:
+    """The sentences of ``text`` (exact spans, as :func:`sentence_spans`), each with the ``[n]``
+    markers that close it.
+
+    A model puts a marker before the full stop ("... near Minsk [1].") or after it ("... near
+    Minsk. [1]"); a sentence ends at the full stop, so in the second form the markers open the
+    next span. A run of markers opening a span belongs to the sentence before it on the same line;
+    one that opens a line stays with its line, whose text it then cites ("- [1] Belarus ...").
+    """
+    out: list[Span] = []
+    for span in sentence_spans(text):
+        lead = _LEADING_MARKERS_RE.match(span.text)
+        if not lead or not out or "\n" in text[out[-1].end : span.start]:
+            out.append(span)
+            continue
+        prev, end = out[-1], span.start + lead.end()
+        out[-1] = Span(prev.start, end, text[prev.start : end])
+        rest = span.text[lead.end() :]
+        if rest.strip():
+            start = end + len(rest) - len(rest.lstrip())
+            out.append(Span(start, span.end, text[start : span.end]))
+    return out
 
 
 def _numbers(marker: re.Match) -> list[int]:
