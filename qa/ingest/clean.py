@@ -22,6 +22,49 @@ _DATELINE_RE = re.compile(
 )
 
 
+# Terminal escape sequences (ECMA-48) and control characters in article text or titles would be
+# stored, embedded and printed raw: a title could clear the screen or set the window title, a
+# NUL makes brief.md "binary" and glues sentences. No dependency strips them (rich only parses
+# its own markup), so a compiled regex does. Order matters: whole sequences first (CSI; OSC,
+# DCS, SOS, PM, APC strings up to BEL or ST, single-line so an unterminated one cannot swallow
+# text; other ESC sequences), then any stray control other than tab and newline (C0, DEL, C1).
+_ESCAPE = (
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+)
+_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+_UNPRINTABLE_RE = re.compile(rf"(?P<run>(?:{_ESCAPE}|{_CONTROL})+)(?P<trail>[ \t]*)")
+_ESCAPE_RE = re.compile(_ESCAPE)
+_BARE_CONTROL_RE = re.compile(_CONTROL)
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences and control characters (tab and newline stay).
+
+    A removed run between two words becomes a space when it held a bare control ("2025.\\x00It"
+    is two sentences), nothing when it was only escapes (colour codes and hyperlinks wrap words:
+    "\\x1b[1mbold\\x1b[0m."). A run after a space also takes the spaces after it, so
+    "Esc \\x1b]0;t\\x07 next" reads "Esc next", not "Esc  next". Text without any is unchanged."""
+
+    def replace(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() else "\n"
+        if before in " \t":
+            return ""
+        after = m["trail"] or (text[m.end()] if m.end() < len(text) else "\n")
+        joins_words = not before.isspace() and not after.isspace()
+        if joins_words and _BARE_CONTROL_RE.search(_ESCAPE_RE.sub("", m["run"])):
+            return " "
+        return m["trail"]
+
+    return _UNPRINTABLE_RE.sub(replace, text)
+
+
+def _printable(value: str | None) -> str | None:
+    """A metadata value without escapes and controls, stripped; None when nothing is left."""
+    return strip_controls(value or "").strip() or None
+
+
 def content_hash(text: str) -> str:
     """Hash of the text with whitespace folded, so re-wrapped copies of an article match."""
     folded = " ".join(text.split())
@@ -44,7 +87,7 @@ def clean_text(text: str) -> tuple[str, int]:
             run.clear()
             gap = "\n"
 
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n"):
         if is_boilerplate(raw):
             removed += 1
             flush()
@@ -178,7 +221,8 @@ def clean_article(raw: RawArticle) -> Document:
             lines.remove(next(ln for ln in lines if ln.strip() == stray))
         text, _ = clean_text("\n".join(lines))
         removed += len(strays)
-    title = (raw.title or "").strip() or title or raw.path.stem
+    # Metadata is printed and stored like the text, so it loses escapes and controls too.
+    title = _printable(raw.title) or title or _printable(raw.path.stem) or "untitled"
     return Document(
         doc_id=content_hash(text)[:16],
         source_key=raw.source_key,
@@ -187,7 +231,7 @@ def clean_article(raw: RawArticle) -> Document:
         title=title,
         text=text,
         date=normalise_date(raw.date) or find_dateline(text),
-        publisher=raw.publisher,
-        url=raw.url,
+        publisher=_printable(raw.publisher),
+        url=_printable(raw.url),
         removed_lines=removed,
     )

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa.ingest.chunk import chunk_document
-from qa.ingest.clean import clean_article, clean_text, is_boilerplate
+from qa.ingest.clean import clean_article, clean_text, is_boilerplate, strip_controls
 from qa.models import RawArticle
 from qa.text.spans import fold_ws, sentence_spans
 from qa.text.tokens import count_tokens
@@ -24,10 +24,10 @@ def _article(text: str, title: str | None = None) -> RawArticle:
 @budget(500)
 @given(any_text)
 def test_cleaning_keeps_lines_verbatim(text):
-    """Cleaning only drops boilerplate lines and joins hard-wrapped ones: every cleaned line is
-    the original text (less boilerplate) up to whitespace."""
+    """Cleaning only drops boilerplate lines, escape sequences and control characters, and joins
+    hard-wrapped lines: every cleaned line is the original text (less those) up to whitespace."""
     cleaned, removed = clean_text(text)
-    original_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    original_lines = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     assert removed >= 0
     kept = fold_ws("\n".join(line for line in original_lines if not is_boilerplate(line)))
     for line in cleaned.split("\n"):
@@ -40,7 +40,7 @@ def test_a_cleaned_article_keeps_every_sentence_verbatim(text, title):
     doc = clean_article(_article(text, title))
     assert isinstance(doc.title, str) and doc.title
     assert len(doc.doc_id) == 16
-    original = fold_ws(text)
+    original = fold_ws(strip_controls(text.replace("\r\n", "\n").replace("\r", "\n")))
     for span in sentence_spans(doc.text):
         assert fold_ws(span.text) in original, span.text
 
