@@ -83,7 +83,7 @@ def render_html(b: Briefing, chunk_texts: dict[str, str] | None = None) -> str:
             "where": ", ".join(dict.fromkeys(x for x in (ev.location, ev.host) if x)),
             "when": f"{ev.start} – {ev.end}" if ev.start and ev.end else ev.start or ev.dates_text or "",
             "summary": ev.summary,
-            "refs": _linkify(format_markers(c.id for c in ev.citations[:6]), known),
+            "refs": _linkify(format_markers(c.id for c in ev.citations), known),  # all, as in the list of sources
         }
         for ev in b.events
     ]

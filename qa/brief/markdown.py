@@ -43,7 +43,7 @@ def render_markdown(b: Briefing) -> str:
         lines += ["", "## Events", "", "| Kind | Name | Participants | Where | When | Type | Sources |", "|---|---|---|---|---|---|---|"]
         for ev in b.events:
             where = ", ".join(x for x in (ev.location, ev.host) if x and (x != ev.location or x != ev.host))
-            refs = format_markers(c.id for c in ev.citations[:4])
+            refs = format_markers(c.id for c in ev.citations)  # all: every listed source is cited somewhere
             lines.append(
                 f"| {ev.kind} | {_cell(ev.name)} | {_cell(', '.join(ev.participants))} | {_cell(where)} | "
                 f"{_cell(event_when(ev))} | {ev.type} ({ev.cameo}) | {refs} |"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import FIXTURES_DIR
@@ -86,6 +88,10 @@ def test_fixture_briefing(tmp_path_factory, session_cache):
         assert word in md, word
     assert "gym" not in md.lower().split("## events")[1]
     check_briefing(s, b.to_dict())
+    # every source listed is cited somewhere in the body (the events table shows all its own)
+    body, _, listed = md.partition("## Sources")
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    assert {int(n) for n in re.findall(r"^(\d+)\. ", listed, re.M)} <= cited
 
 
 # Three articles of the defence corpus and the headline facts each gives (aircraft, ships and
@@ -130,3 +136,26 @@ def test_key_points_keep_headline_facts_on_defence_news(tmp_path_factory, sessio
             assert any(quoted in by_id[n].quote for n in markers(point)), point
     for c in b.citations:
         assert c.quote in texts[c.chunk_id]
+
+
+def test_every_listed_source_is_cited_in_the_body(tmp_path, session_cache):
+    from qa.brief.compose import write_briefing
+    from qa.config import Settings
+    from qa.ingest.pipeline import ingest
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for n, place in enumerate(("Klaipeda", "Liepaja", "Tallinn")):
+        (folder / f"hammer{n}.txt").write_text(
+            f"Baltic Hammer drills continue\n\nExercise Baltic Hammer began near {place} on 3 March 2025 with troops from "
+            f"Lithuania, Latvia and Estonia. The Baltic Hammer exercise will last ten days, officials said in {place}. "
+            "Exercise Baltic Hammer includes live-fire training with German and Polish units.\n",
+            encoding="utf-8",
+        )
+    s = Settings.from_flat(index_dir=tmp_path / "index", cache_dir=session_cache, extractive=True)
+    ingest([folder], s)
+    b = write_briefing(s)
+    assert any(len(ev.citations) > 4 for ev in b.events)  # one exercise told many times
+    body, _, listed = b.markdown.partition("## Sources")
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
+    assert {int(n) for n in re.findall(r"^(\d+)\. ", listed, re.M)} <= cited
