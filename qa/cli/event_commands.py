@@ -58,6 +58,9 @@ def brief_cmd(ctx, topic, as_json, fmt, output, since, until, extractive, model)
     from qa.cli import render
 
     check_output(output)
+    if as_json and fmt == "html":
+        # the JSON holds the briefing's Markdown and its parts; an HTML page is another output
+        raise click.UsageError("--json and --format html are two outputs: choose one")
     settings = llm_settings(ctx, extractive, model)
     briefing = api.brief(settings, topic=topic, since=since, until=until)
     if as_json:

@@ -127,3 +127,9 @@ def test_eval_progress_on_a_log_of_many_questions_is_at_most_20_lines(seed_index
     progress = [ln for ln in proc.stderr.splitlines() if ln.startswith("eval: ")]
     assert len(progress) <= 20 and all(ln.startswith("eval: 45/45 questions (100%)") for ln in progress[-1:])
     assert len(proc.stderr.splitlines()) <= 21 and "\x1b" not in proc.stderr
+
+
+def test_brief_json_and_html_together_is_one_line(seed_index):
+    proc = run_qa("brief", "--json", "--format", "html", env={"QA_INDEX_DIR": str(seed_index)})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "choose one" in proc.stderr
