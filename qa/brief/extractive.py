@@ -57,7 +57,7 @@ def extractive_briefing(
     import numpy as np
 
     from qa.retrieval.injection import instruction_sentences
-    from qa.storage.embedders import get_embedder
+    from qa.storage.embedders import cached_vectors, get_embedder
 
     numbering = CitationNumbering()
     embedder = get_embedder(settings)
@@ -74,8 +74,9 @@ def extractive_briefing(
     sections: dict[str, list[str]] = {}
     if not candidates:
         return points, sections, numbering.citations
-    vecs = embedder.embed_documents([s.text for _, s in candidates])
-    protos = embedder.embed_documents(list(PROTOTYPES.values()))
+    # the events classifier has already embedded these sentences: the process-wide cache serves them
+    vecs = cached_vectors(embedder, [s.text for _, s in candidates])
+    protos = cached_vectors(embedder, list(PROTOTYPES.values()))
     proto_sims = vecs @ protos.T
     centroid = vecs.mean(axis=0)
     centroid /= max(float(np.linalg.norm(centroid)), 1e-9)

@@ -30,7 +30,7 @@ from qa.events.mentions import Mention, acronym_definitions, find_mentions, find
 from qa.events.organisations import ORG_ANAPHOR_RE, security_body
 from qa.events.record import unique_in_order
 from qa.retrieval.articles import Article, Sentence
-from qa.storage.embedders import model_name_for
+from qa.storage.embedders import cached_vectors, model_name_for
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -108,8 +108,8 @@ class Context:
         if not texts:
             return []
         if self._protos is None:
-            self._protos = self.embedder().embed_documents(list(_SENSE_PROTOTYPES))
-        vecs = self.embedder().embed_documents(texts)
+            self._protos = cached_vectors(self.embedder(), list(_SENSE_PROTOTYPES))
+        vecs = cached_vectors(self.embedder(), texts)
         sims = vecs @ self._protos.T
         return [bool(row[:2].max() > row[2:].max()) for row in sims]
 

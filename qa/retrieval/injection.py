@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.storage.embedders import cached_vectors
 from qa.text.spans import sentence_spans
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ def looks_like_instruction(sentence: str, embedder: Embedder | None = None) -> b
     """A sentence addressed to an AI rather than reporting news: never evidence."""
     if embedder is None or getattr(embedder, "model_name", None) != _model()["model"]:
         return is_injection([sentence], None, None)[0]
-    vec = embedder.embed_documents([sentence])
+    vec = cached_vectors(embedder, [sentence])
     return is_injection([sentence], vec, getattr(embedder, "model_name", None))[0]
 
 
@@ -115,7 +116,7 @@ def instruction_sentences(texts: list[str], embedder: Embedder) -> set[str]:
         return set()
     name = getattr(embedder, "model_name", None)
     # no embedding (and no paid call) when the weights do not fit the model: the rules decide
-    vecs = embedder.embed_documents(sents) if name == _model()["model"] else None
+    vecs = cached_vectors(embedder, sents) if name == _model()["model"] else None
     flags = is_injection(sents, vecs, name)
     return {s for s, f in zip(sents, flags, strict=True) if f}
 

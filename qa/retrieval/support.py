@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.retrieval.injection import is_injection
+from qa.storage.embedders import cached_vectors
 from qa.text.dates import MONTH_WORDS
 from qa.text.spans import Span, sentence_spans
 from qa.text.terms import STOPWORDS, lex_terms
@@ -248,7 +249,7 @@ class SupportChecker:
     def _embed(self, texts: list[str]) -> None:
         todo = [t for t in dict.fromkeys(texts) if t not in self._vecs]
         if todo:
-            vecs = self.embedder.embed_documents(todo)
+            vecs = cached_vectors(self.embedder, todo)  # the process-wide cache: each sentence embedded once
             flags = is_injection(todo, vecs, getattr(self.embedder, "model_name", None))
             for t, v, f in zip(todo, vecs, flags, strict=True):
                 self._vecs[t] = v
