@@ -56,19 +56,18 @@ class PlainProgress:
         now = self._clock()
         if self.lines == 0 and now - self._started < self.quiet_start:
             return
-        tenth = 10 * done // total if total else 0
+        tenth = 10 * done // total
         quiet = now - self._last_time
         due = (
             self.lines == 0
             or (tenth > self._last_tenth and quiet >= 1.0)
             or (quiet >= self.interval and done != self._last_done)
         )
-        finished = total > 0 and done >= total and self._last_done < total
+        finished = done >= total and self._last_done < total
         if not (due or finished) or (self.lines >= self.max_lines - 1 and not finished):
             return
-        pct = f" ({100 * done // total}%)" if total else ""
         tail = f", {note}" if note else ""
-        click.echo(f"{self.label}: {done}/{total} {self.unit}{pct}, {now - self._started:.0f}s{tail}", err=True)
+        click.echo(f"{self.label}: {done}/{total} {self.unit} ({100 * done // total}%), {now - self._started:.0f}s{tail}", err=True)
         self.lines += 1
         self._last_time, self._last_tenth, self._last_done = now, tenth, done
 
@@ -77,8 +76,7 @@ class PlainProgress:
 def ingest_progress(console: Console, enabled: bool) -> Iterator:
     """A rich progress bar on a terminal; plain lines now and then when stderr is piped."""
     if not enabled:
-        lines = PlainProgress("ingest", "articles")
-        yield lambda done, total, name: lines(done, total, name)
+        yield PlainProgress("ingest", "articles")
         return
     from rich.progress import (
         BarColumn,

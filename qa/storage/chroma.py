@@ -57,8 +57,6 @@ def connect(settings: Settings, create: bool):
             ) from None
         return _Guarded(client, settings.index.chroma_url)
     path = Path(settings.index.index_dir)
-    if path.exists() and not path.is_dir():
-        raise InputError(f"index path {path} is a file, not a folder")
     if not create and not (path / "chroma.sqlite3").exists():
         raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
     path.mkdir(parents=True, exist_ok=True)
