@@ -17,8 +17,12 @@ from qa.text.terms import content_terms
 # 5,000-digit one would not even convert to int), so it is not a marker.
 MARKER_RE = re.compile(r"\s?\[(\d{1,6}(?:\s*[,;]\s*\d{1,6})*)\]")
 # A run of markers opening a sentence span ("[1]", "[1][2]", "[1] [2]").
-_LEADING_MARKERS_RE = re.compile(r"(?:\s*\[\d{1,6}(?:\s*[,;]\s*\d{1,6})*\])+")
+_ONE_MARKER = r"\[\d{1,6}(?:\s*[,;]\s*\d{1,6})*\]"
+_LEADING_MARKERS_RE = re.compile(rf"(?:\s*{_ONE_MARKER})+")
 _SEPARATOR_RE = re.compile(r"\s*[,;]\s*")
+# Markers glued to a full stop and followed by a new sentence ("A.[1] B.[2]"): the sentence
+# splitter sees no break there (no space after the stop), so the markers' end is the break.
+_GLUED_BREAK_RE = re.compile(rf"(?:(?<=[.!?])|(?<=[.!?][”\"’)])){_ONE_MARKER}(?:\s*{_ONE_MARKER})*(?=\s+[\"“‘'(]?[A-Z0-9])")
 # Spaces before punctuation; the look-behind starts a match only at the start of a run of spaces,
 # so a long run that no punctuation follows is scanned once, not once per space.
 _SPACE_BEFORE_PUNCT_RE = re.compile(r"(?<![ \t])[ \t]++([.,;:!?])")
@@ -46,9 +50,10 @@ def cited_sentences(text: str) -> list[Span]:
     Minsk. [1]"); a sentence ends at the full stop, so in the second form the markers open the
     next span. A run of markers opening a span belongs to the sentence before it on the same line;
     one that opens a line stays with its line, whose text it then cites ("- [1] Belarus ...").
+    Markers glued to the stop ("A.[1] B.[2]") close their sentence too.
     """
     out: list[Span] = []
-    for span in sentence_spans(text):
+    for span in _split_glued(text, sentence_spans(text)):
         lead = _LEADING_MARKERS_RE.match(span.text)
         if not lead or not out or "\n" in text[out[-1].end : span.start]:
             out.append(span)
@@ -59,6 +64,17 @@ def cited_sentences(text: str) -> list[Span]:
         if rest.strip():
             start = end + len(rest) - len(rest.lstrip())
             out.append(Span(start, span.end, text[start : span.end]))
+    return out
+
+
+def _split_glued(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in spans:
+        start = span.start
+        for m in _GLUED_BREAK_RE.finditer(text, span.start, span.end):
+            out.append(Span(start, m.end(), text[start : m.end()]))
+            start = m.end() + len(text[m.end() : span.end]) - len(text[m.end() : span.end].lstrip())
+        out.append(Span(start, span.end, text[start : span.end]) if start != span.start else span)
     return out
 
 

@@ -50,6 +50,15 @@ def test_markers_after_the_full_stop_close_the_sentence_before_them():
     assert [s.text for s in cited_sentences(f"- {GOOD}. [1]\n- [2] {BAD}.")] == [f"- {GOOD}. [1]", f"- [2] {BAD}."]
 
 
+def test_markers_glued_to_the_full_stop_close_their_sentence():
+    text = f"{GOOD}.[1] {BAD}.[1] [2] “Belarus joined the SCO.”[2] It did.[2]"
+    spans = cited_sentences(text)
+    assert [s.text for s in spans] == [f"{GOOD}.[1]", f"{BAD}.[1] [2]", "“Belarus joined the SCO.”[2]", "It did.[2]"]
+    assert all(text[s.start : s.end] == s.text for s in spans)
+    # an abbreviation's stop followed by a lower-case word is no sentence end
+    assert [s.text for s in cited_sentences("The U.S.[1] forces left.")] == ["The U.S.[1] forces left."]
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
@@ -61,6 +70,8 @@ def test_markers_after_the_full_stop_close_the_sentence_before_them():
         (f"{BAD}. [1][2] {GOOD}. [1]", f"{GOOD}. [1]"),  # several markers
         (f"{GOOD}. [1] {BAD}. [1] [2]", f"{GOOD}. [1]"),
         (f"{BAD} [1]. {GOOD} [1].", f"{GOOD} [1]."),  # before the full stop, as before
+        (f"{BAD}.[1] {GOOD}.[1]", f"{GOOD}.[1]"),  # glued to the stop
+        (f"{GOOD}.[1] {BAD}.[1][2]", f"{GOOD}.[1]"),
     ],
 )
 def test_every_cited_sentence_is_checked_wherever_its_marker_stands(checker, text, kept):
@@ -84,3 +95,4 @@ def test_uncited_sentences_are_dropped_whichever_side_of_the_stop_the_marker_is(
     assert _drop_uncited("Troops arrived. [1] Ships left port. [2]") == ("Troops arrived. [1] Ships left port. [2]", [])
     assert _drop_uncited("Troops arrived. [1][2] Ships left port.") == ("Troops arrived. [1][2]", ["Ships left port."])
     assert _drop_uncited("Troops arrived [1]. Ships left.") == ("Troops arrived [1].", ["Ships left."])
+    assert _drop_uncited("Troops arrived.[1] Ships left.") == ("Troops arrived.[1]", ["Ships left."])
