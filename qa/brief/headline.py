@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from qa.events.record import Event
 from qa.retrieval.articles import Sentence, is_junk
 from qa.storage.embedders import cached_vectors
+from qa.text.dates import YEAR_RE
 
 if TYPE_CHECKING:
     from qa.storage.embedders import Embedder
@@ -37,7 +38,7 @@ _NUMBER_WORDS = (
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A number and the word it counts; not a year, not a day of a month ("August 30", "30 August").
 _COUNT = re.compile(
-    rf"(?<![\w.-])(?!(?:19|20)\d\d\b)(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))(?:[\s-]+(?:more|additional|extra))?"
+    rf"(?<![\w.-])(?!{YEAR_RE}\b)(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))(?:[\s-]+(?:more|additional|extra))?"
     r"(?:\s+of(?:\s+(?:its|the|their|his|her))?)?"
     rf"[\s-]+(?!{_MONTH}\b)(?:[A-Za-z][\w-]*)",
     re.I,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from qa.events.countries import resolve_country
 from qa.events.record import KINDS
+from qa.text.dates import is_year
 
 if TYPE_CHECKING:
     from qa.events.record import Event
@@ -46,7 +47,7 @@ def name_tokens(name: str | None) -> frozenset[str]:
     if not name:
         return frozenset()
     words = re.findall(r"[a-z0-9]+", name.lower())
-    return frozenset(w for w in words if w not in GENERIC_NAME_WORDS and not re.fullmatch(r"(?:19|20)\d\d", w))
+    return frozenset(w for w in words if w not in GENERIC_NAME_WORDS and not is_year(w))
 
 
 def names_agree(a: str | None, b: str | None) -> bool:

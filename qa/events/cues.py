@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.text.dates import MONTHS, WEEKDAYS
+from qa.text.dates import MONTHS, WEEKDAYS, YEAR_RE
 
 # --------------------------------------------------------------------------- what a sentence is about
 EXERCISE_RE = re.compile(
@@ -138,7 +138,7 @@ NAMED_AS_RE = re.compile(
     r"\b(?:called|named|dubbed|code-?named|known as)\s+[“\"]?((?:[A-Z][\w’'\-]*)(?:[\s-]+[A-Z0-9][\w’'\-]*){0,3})"
 )
 NAME_BEFORE_NOUN_RE = re.compile(
-    rf"((?:[A-Z][\w’'\-]*|(?:19|20)\d\d)(?:[\s-]+(?:[A-Z][\w’'\-]*|(?:19|20)\d\d)){{0,3}})[\s-]+(?:joint\s+|military\s+|naval\s+)?{EXERCISE_NOUN}\b"
+    rf"((?:[A-Z][\w’'\-]*|{YEAR_RE})(?:[\s-]+(?:[A-Z][\w’'\-]*|{YEAR_RE})){{0,3}})[\s-]+(?:joint\s+|military\s+|naval\s+)?{EXERCISE_NOUN}\b"
 )
 DETERMINERS = frozenset(
     "the a an this that these those its their his her our this year's last next first second third annual "

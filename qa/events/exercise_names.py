@@ -15,7 +15,7 @@ import re
 
 from qa.events.countries import resolve_country
 from qa.events.mentions import PERSON_TITLES
-from qa.text.dates import MONTHS, WEEKDAYS
+from qa.text.dates import MONTHS, WEEKDAYS, YEAR_RE, is_year
 
 _WORD = r"[A-Z][\w’'\-]*"
 _ACRONYM = r"(?:\s*\([A-Z][A-Za-z0-9\-]{1,11}\))?"
@@ -23,10 +23,10 @@ EXERCISE_OR_OPERATION_RE = re.compile(
     rf"\b(?:Exercise|Operation|exercise|operation)\s+(?!of\b|in\b)((?:{_WORD}|\d[\w-]*)(?:[\s-]+(?:{_WORD}|\d[\w-]*|[IVX]{{1,4}}\b)){{0,3}}{_ACRONYM})"
 )
 TITLE_NOUN_RE = re.compile(
-    rf"((?:(?:19|20)\d\d\s+)?(?:(?:{_WORD}|\d+)\s+){{1,6}})(Exercises?|Training|Drills?|War ?[Gg]ames)\b({_ACRONYM})"
+    rf"((?:{YEAR_RE}\s+)?(?:(?:{_WORD}|\d+)\s+){{1,6}})(Exercises?|Training|Drills?|War ?[Gg]ames)\b({_ACRONYM})"
 )
 NUMBERED_RE = re.compile(
-    rf"\b({_WORD}(?:\s+{_WORD}){{0,3}})[\s-]+((?:19|20)\d\d|\d{{2}}(?:-\d{{1,2}})?|[IVX]{{2,4}})\b(?![\w’'-])"
+    rf"\b({_WORD}(?:\s+{_WORD}){{0,3}})[\s-]+({YEAR_RE}|\d{{2}}(?:-\d{{1,2}})?|[IVX]{{2,4}})\b(?![\w’'-])"
 )
 # A name followed by what it is: "as part of Joint Warrior, Nato's largest annual exercise". The
 # exercise word ends that phrase, or a modifier follows it ("the largest exercise in the region",
@@ -86,7 +86,7 @@ def _last_run(text: str) -> list[str]:
     words = text.split()
     run: list[str] = []
     for w in reversed(words):
-        if w.endswith(("’s", "'s")) or not (w[0].isupper() or re.fullmatch(r"(?:19|20)\d\d|\d+", w)):
+        if w.endswith(("’s", "'s")) or not (w[0].isupper() or re.fullmatch(r"\d+", w)):
             break
         run.insert(0, w)
     return run
@@ -125,7 +125,7 @@ def named_exercise(sentence: str) -> str | None:
                 continue
             if _names_a_country(words) or words[-1] in ("No", "No.", "Number"):
                 continue
-            if _DESIGNATION_RE.fullmatch(words[-1]) and not re.fullmatch(r"(?:19|20)\d\d", m.group(2)):
+            if _DESIGNATION_RE.fullmatch(words[-1]) and not is_year(m.group(2)):
                 continue  # a hull, aircraft or unit designation ("CVN 78", "F-35", "Su-30", "MAG-49")
             return " ".join(words) + " " + m.group(2)
     return None

@@ -21,6 +21,7 @@ from qa.events.frame import Frame, find_participants
 from qa.events.mentions import Mention, find_places
 from qa.events.record import unique_in_order
 from qa.retrieval.articles import Article, Sentence
+from qa.text.dates import is_year
 
 
 def exercise_frame(sent: Sentence, art: Article, orgs: dict[str, str], mentions: list[Mention], prev_actors: list[str]) -> Frame:
@@ -47,7 +48,7 @@ def exercise_name(sentence: str, article: Article) -> tuple[str | None, int]:
     low_text = article.text.lower()
 
     def proper(candidate: str) -> bool:
-        words = [w for w in re.split(r"[\s-]+", candidate) if w and not re.fullmatch(r"(?:19|20)\d\d", w)]
+        words = [w for w in re.split(r"[\s-]+", candidate) if w and not is_year(w)]
         if not words or resolve_country(candidate.strip()) is not None:  # "South Korean" drills
             return False
         for w in words:

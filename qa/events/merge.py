@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 from qa.events.record import Event, unique_in_order
-from qa.text.dates import is_iso
+from qa.text.dates import YEAR_RE, is_iso
 
 
 def name_key(name: str) -> str:
     """An exercise name for comparison: lower case, letters only, years dropped."""
-    return re.sub(r"[^a-z]+", " ", re.sub(r"\b(?:19|20)\d\d\b", "", name.lower())).strip()
+    return re.sub(r"[^a-z]+", " ", re.sub(rf"\b{YEAR_RE}\b", "", name.lower())).strip()
 
 
 def merge_into(target: Event, other: Event) -> None:

@@ -73,7 +73,12 @@ MONTH_RE = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_YEAR_RE = r"(?:19|20)\d{2}"
+YEAR_RE = r"(?:19|20)\d{2}"  # a year of modern news, the one pattern every module uses
+
+
+def is_year(word: str) -> bool:
+    """``word`` is a year ("2019"), as opposed to another number."""
+    return bool(re.fullmatch(YEAR_RE, word))
 
 
 def month_number(text: str) -> int | None:
@@ -95,7 +100,7 @@ def is_iso(value: str | None) -> bool:
 
 
 def _has_year(text: str) -> bool:
-    return bool(re.search(rf"\b{_YEAR_RE}\b", text))
+    return bool(re.search(rf"\b{YEAR_RE}\b", text))
 
 
 def parse_day(text: str, published: date | None) -> str | None:
@@ -130,17 +135,17 @@ def parse_day(text: str, published: date | None) -> str | None:
 # --------------------------------------------------------------------------- dates in a sentence
 _DAY_RE = r"\d{1,2}(?:st|nd|rd|th)?"
 _ONE_RE = (
-    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|{MONTH_RE}\s+{_DAY_RE}(?:,?\s+{_YEAR_RE})?"
-    rf"|{_DAY_RE}\s+(?:of\s+)?{MONTH_RE}(?:,?\s+{_YEAR_RE})?)"
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|{MONTH_RE}\s+{_DAY_RE}(?:,?\s+{YEAR_RE})?"
+    rf"|{_DAY_RE}\s+(?:of\s+)?{MONTH_RE}(?:,?\s+{YEAR_RE})?)"
 )
 _RANGE_RE = re.compile(
     rf"(?:\b(?:from|between)\s+)?(?P<a>{_ONE_RE}|\b{_DAY_RE})\s*(?:to|until|till|through|and|-|–|—)\s*"
-    rf"(?P<b>{_ONE_RE}|{_DAY_RE}\b(?:,?\s+{_YEAR_RE})?)"
+    rf"(?P<b>{_ONE_RE}|{_DAY_RE}\b(?:,?\s+{YEAR_RE})?)"
 )
 _SINGLE_RE = re.compile(rf"(?<![\w-])(?P<a>{_ONE_RE})(?![\w-])")
 _MONTH_ONLY_RE = re.compile(
     rf"\b(?:(?i:in|since|until|by|during|from|last|next|this)\s+)(?:(?:early|mid|late|the end of)[- ]?\s*)?"
-    rf"(?P<m>{MONTH_RE})(?:\s+(?P<y>{_YEAR_RE}))?\b"
+    rf"(?P<m>{MONTH_RE})(?:\s+(?P<y>{YEAR_RE}))?\b"
 )
 _WEEKDAY_RE = re.compile(
     r"\b(?:on|from|until|by|next|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -178,7 +183,7 @@ def find_dates(sentence: str, published: date | None = None) -> DateInfo:
             a = f"{a} {re.search(MONTH_RE, b).group()}"
         if month_number(b) is None:
             b = f"{re.search(MONTH_RE, a).group()} {b}"
-        year = re.search(rf"\b{_YEAR_RE}\b", rng.group())
+        year = re.search(rf"\b{YEAR_RE}\b", rng.group())
         a_full = a if _has_year(a) or not year else f"{a} {year.group()}"
         b_full = b if _has_year(b) or not year else f"{b} {year.group()}"
         info.text = rng.group().strip()
