@@ -16,29 +16,36 @@ if TYPE_CHECKING:
 RELATIONS_SHOWN = 20
 
 
+def _text(text: str | None) -> str:
+    """Article text made inert as Markdown: a viewer that renders the briefing must not run the
+    article's own HTML ("<img onerror=...>") or follow its links ("[here](javascript:...)").
+    Backslash escapes keep the words as written; ``[n]`` citation markers stay markers."""
+    return (text or "").replace("<", "\\<").replace("](", "]\\(")
+
+
 def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(b: Briefing) -> str:
-    lines = [f"# {b.title}", "", f"_{b.label}_", ""]
+    lines = [f"# {_text(b.title)}", "", f"_{b.label}_", ""]
     lines += ["## Key points", ""]
-    lines += [f"- {p}" for p in b.key_points] or ["- No key points: the articles describe no exercise, alliance or deployment."]
+    lines += [f"- {_text(p)}" for p in b.key_points] or ["- No key points: the articles describe no exercise, alliance or deployment."]
     for heading in SECTIONS:
         bullets = b.sections.get(heading) or []
         if bullets:
             lines += ["", f"## {heading}", ""]
-            lines += [f"- {x}" for x in bullets]
+            lines += [f"- {_text(x)}" for x in bullets]
     pairs = b.relations
     if pairs:
         lines += ["", "## Who with whom", ""]
-        lines += [f"- {relation_line(r)}" for r in pairs[:RELATIONS_SHOWN]]
+        lines += [f"- {_text(relation_line(r))}" for r in pairs[:RELATIONS_SHOWN]]
         if len(pairs) > RELATIONS_SHOWN:
             lines += ["", f"_{len(pairs) - RELATIONS_SHOWN} more pair(s) in the JSON output._"]
     rows = timeline(b.events)
     if rows:
         lines += ["", "## Timeline", ""]
-        lines += [f"- **{when}**: {what} {format_markers(ids)}" for when, what, ids in rows]
+        lines += [f"- **{_text(when)}**: {_text(what)} {format_markers(ids)}" for when, what, ids in rows]
     if b.events:
         lines += ["", "## Events", "", "| Kind | Name | Participants | Where | When | Type | Sources |", "|---|---|---|---|---|---|---|"]
         for ev in b.events:
@@ -50,5 +57,6 @@ def render_markdown(b: Briefing) -> str:
             )
     lines += ["", "## Sources", ""]
     for c in b.citations:
-        lines.append(f"{c.id}. **{c.title}**: `{c.source}`: “{c.quote}”")
+        source = c.source.replace("`", "'")  # a backtick in a file name would close the code span
+        lines.append(f"{c.id}. **{_text(c.title)}**: `{source}`: “{_text(c.quote)}”")
     return "\n".join(lines).rstrip() + "\n"

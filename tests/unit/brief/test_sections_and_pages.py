@@ -69,10 +69,24 @@ def _briefing() -> Briefing:
 
 def test_markdown_page():
     md = _briefing().markdown
-    assert md.startswith("# Briefing: <Vostok>\n\n_Extractive briefing._\n\n## Key points\n\n- Russia & China joined Vostok. [1][7]\n")
+    assert md.startswith("# Briefing: \\<Vostok>\n\n_Extractive briefing._\n\n## Key points\n\n- Russia & China joined Vostok. [1][7]\n")
     assert "## Timeline\n\n- **2024-03-04 – 2024-03-15**: Baltic Shield exercise [2]\n" in md
     assert "| exercise | Baltic Shield | Poland | Poland | 2024-03-04 – 2024-03-15 |  () | [2] |" in md
     assert md.endswith("2. **Drills \"near\" Brest**: `a.txt`: “Poland hosts Baltic Shield.”\n")
+
+
+def test_markdown_page_makes_article_html_and_links_inert():
+    from markdown_it import MarkdownIt
+
+    evil = 'Troops <img src=x onerror="alert(1)"> landed, see [here](javascript:alert(2)).'
+    b = Briefing("Briefing: <script>alert(3)</script>", "extractive", label="Extractive briefing.",
+                 key_points=[f"{evil} [1]"], sections={"Exercises": [evil]},
+                 citations=[_citation(1, evil)], articles=1)
+    md = b.markdown
+    html = MarkdownIt("commonmark").render(md)  # what a viewer makes of the file
+    assert "<img" not in html and "<script" not in html and "href=" not in html
+    assert html.count("&lt;img src=x onerror=") == 3 and "[here](javascript:alert(2))" in html
+    assert "- Troops \\<img" in md  # the words stay as written, escaped for Markdown only
 
 
 def test_html_page_is_escaped_linked_and_self_contained():
