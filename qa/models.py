@@ -34,6 +34,9 @@ class Document:
     publisher: str | None = None
     url: str | None = None
     removed_lines: int = 0
+    # When the metadata names a month, a year or a span of years but no day ("2014-04",
+    # "2004/2005"): that period, so that --since/--until can still place the article.
+    date_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class SourceInfo:
     date: str | None
     chunks: int
     source_key: str = ""
+    date_period: str | None = None  # see Document.date_period
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -124,7 +124,7 @@ def sources_table(sources: list[SourceInfo]) -> None:
         return
     # One block per document reads well at any terminal width, unlike a wide table.
     for s in sources:
-        date = f"  {s.date}" if s.date else ""
+        date = f"  {s.date or s.date_period}" if s.date or s.date_period else ""
         _out.print(f"[bold]{escape(s.title)}[/bold]{date}")
         _out.print(f"  {escape(s.source)} · {s.chunks} chunks · id {s.doc_id}", style="dim")
         _out.print(f"  {escape(s.path)}", style="dim", overflow="fold")

@@ -8,6 +8,7 @@ from datetime import date
 
 from qa.models import Document, RawArticle
 from qa.text.boilerplate import is_boilerplate
+from qa.text.dates import parse_period
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240101, as some feeds write it
@@ -230,8 +231,9 @@ def clean_article(raw: RawArticle) -> Document:
         source=raw.source,
         title=title,
         text=text,
-        date=normalise_date(raw.date) or find_dateline(text),
+        date=(day := normalise_date(raw.date) or find_dateline(text)),
         publisher=_printable(raw.publisher),
         url=_printable(raw.url),
         removed_lines=removed,
+        date_period=None if day else (parse_period(raw.date) or (None,))[0],
     )

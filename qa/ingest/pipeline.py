@@ -125,7 +125,7 @@ class _Writer:
         if refusal:
             self.report.skipped.append(SkippedInput(label, refusal))
             return
-        if raw.date and normalise_date(raw.date) is None:
+        if raw.date and normalise_date(raw.date) is None and not doc.date_period:
             self.bad_dates.setdefault(raw.date, []).append((label, str(raw.path), doc.date))
         old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
         known = self.docs.get(doc.doc_id)

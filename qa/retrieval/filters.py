@@ -1,6 +1,10 @@
 """Which chunks a question may be answered from: ``--source`` (a file name, a JSONL record or a
 path) and ``--since``/``--until`` (the article's date), as one Chroma ``where`` clause for the
-dense channel and one mask over the lexicon for the lexical channels."""
+dense channel and one mask over the lexicon for the lexical channels.
+
+An article dated only by a month, a year or a span of years (``date_period``) is kept when its
+period overlaps the bounds: "2004/2005" may be from any day of those years, and dropping it
+would hide it from every dated question."""
 
 from __future__ import annotations
 
@@ -38,24 +42,31 @@ class Filters:
         clauses: list[dict] = []
         if self.sources is not None:
             clauses.append({"source": {"$in": list(self.sources)}})
-        if self.since is not None:
-            clauses.append({"date_ord": {"$gte": self.since}})
-        if self.until is not None:
-            clauses.append({"date_ord": {"$lte": self.until}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        if self.since is not None or self.until is not None:
+            day = _all([{"date_ord": {"$gte": self.since}}] * (self.since is not None)
+                       + [{"date_ord": {"$lte": self.until}}] * (self.until is not None))
+            period = _all([{"period_last_ord": {"$gte": self.since}}] * (self.since is not None)
+                          + [{"period_first_ord": {"$lte": self.until}}] * (self.until is not None))
+            clauses.append({"$or": [day, period]})
+        return _all(clauses) if clauses else None
 
     def mask(self, lexicon: Lexicon) -> np.ndarray:
         keep = np.ones(lexicon.n, dtype=bool)
         if self.sources is not None:
             wanted = set(self.sources)
             keep &= np.array([s in wanted for s in lexicon.sources], dtype=bool)
+        dated = lexicon.date_ords > 0
+        first = np.where(dated, lexicon.date_ords, lexicon.period_first_ords)
+        last = np.where(dated, lexicon.date_ords, lexicon.period_last_ords)
         if self.since is not None:
-            keep &= lexicon.date_ords >= self.since
+            keep &= last >= self.since
         if self.until is not None:
-            keep &= (lexicon.date_ords <= self.until) & (lexicon.date_ords > 0)
+            keep &= (first <= self.until) & (first > 0)
         return keep
+
+
+def _all(clauses: list[dict]) -> dict:
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def resolve_sources(selector: str, lexicon: Lexicon) -> tuple[str, ...]:

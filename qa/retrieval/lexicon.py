@@ -43,7 +43,16 @@ class Lexicon:
     revision: int
     count: int
     bm25: object = None  # bm25s.BM25, None when the index has no tokens at all
+    # First and last day (YYYYMMDD) of an article dated only by a month, a year or a span of
+    # years; 0 otherwise.
+    period_first_ords: np.ndarray | None = None
+    period_last_ords: np.ndarray | None = None
     _positions: dict[str, int] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        zeros = np.zeros(len(self.ids), dtype=np.int32)
+        self.period_first_ords = zeros if self.period_first_ords is None else self.period_first_ords
+        self.period_last_ords = zeros if self.period_last_ords is None else self.period_last_ords
 
     @property
     def n(self) -> int:
@@ -105,7 +114,7 @@ def get_lexicon(store: ChunkStore) -> Lexicon:
 def _build(store: ChunkStore, revision: int) -> Lexicon:
     import bm25s
 
-    ids, sources, paths, keys, dates, corpus = [], [], [], [], [], []
+    ids, sources, paths, keys, dates, firsts, lasts, corpus = [], [], [], [], [], [], [], []
     df: dict[str, int] = {}
     for chunk_id, meta, text in store.iter_records(documents=True):
         ids.append(chunk_id)
@@ -113,6 +122,8 @@ def _build(store: ChunkStore, revision: int) -> Lexicon:
         paths.append(meta.get("path", ""))
         keys.append(meta.get("source_key", ""))
         dates.append(int(meta.get("date_ord", 0) or 0))
+        firsts.append(int(meta.get("period_first_ord", 0) or 0))
+        lasts.append(int(meta.get("period_last_ord", 0) or 0))
         tokens = lex_terms(f"{meta.get('title', '')}\n{text or ''}")
         corpus.append(tokens)
         for t in set(tokens):
@@ -121,7 +132,8 @@ def _build(store: ChunkStore, revision: int) -> Lexicon:
     if any(corpus):
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
-    return Lexicon(ids, sources, paths, keys, np.asarray(dates, dtype=np.int32), df, revision, len(ids), bm25)
+    return Lexicon(ids, sources, paths, keys, np.asarray(dates, dtype=np.int32), df, revision, len(ids), bm25,
+                   np.asarray(firsts, dtype=np.int32), np.asarray(lasts, dtype=np.int32))
 
 
 def _save(lexicon: Lexicon, folder: Path) -> None:
@@ -137,6 +149,8 @@ def _save(lexicon: Lexicon, folder: Path) -> None:
             "paths": lexicon.paths,
             "source_keys": lexicon.source_keys,
             "date_ords": lexicon.date_ords.tolist(),
+            "period_first_ords": lexicon.period_first_ords.tolist(),
+            "period_last_ords": lexicon.period_last_ords.tolist(),
             "df": lexicon.df,
             "revision": lexicon.revision,
             "count": lexicon.count,
@@ -176,6 +190,8 @@ def _load(folder: Path, revision: int, count: int) -> Lexicon | None:
             revision,
             count,
             bm25,
+            np.asarray(meta["period_first_ords"], dtype=np.int32),  # a cache from before periods: rebuilt
+            np.asarray(meta["period_last_ords"], dtype=np.int32),
         )
     except (OSError, ValueError, KeyError):
         return None

@@ -21,6 +21,7 @@ from qa.storage.chroma import (
     max_batch_size,
     where_location,
 )
+from qa.text.dates import day_ord, parse_period
 
 if TYPE_CHECKING:
     import numpy as np
@@ -198,6 +199,7 @@ class ChunkStore:
                     date=meta.get("date") or None,
                     chunks=1,
                     source_key=meta.get("source_key", ""),
+                    date_period=meta.get("date_period") or None,
                 )
             else:
                 info.chunks += 1
@@ -263,6 +265,10 @@ def chunk_metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]
     if doc.date:
         meta["date"] = doc.date
         meta["date_ord"] = int(doc.date.replace("-", ""))  # numeric, for $gte/$lte filters
+    elif doc.date_period:
+        _label, first, last = parse_period(doc.date_period)
+        meta["date_period"] = doc.date_period
+        meta["period_first_ord"], meta["period_last_ord"] = day_ord(first), day_ord(last)
     if doc.publisher:
         meta["publisher"] = doc.publisher
     if doc.url:

@@ -30,9 +30,7 @@ def parse_bound(value: str | date | None, *, end: bool = False, flag: str = "--s
                 return date(year, 12, 31) if end else date(year, 1, 1)
             if day is None:
                 first = date(year, int(month), 1)  # raises for month 13
-                if not end:
-                    return first
-                return date.fromordinal(date(year + (first.month == 12), first.month % 12 + 1, 1).toordinal() - 1)
+                return month_end(year, first.month) if end else first
             return date(year, int(month), int(day))
     except ValueError:
         pass
@@ -52,6 +50,33 @@ def parse_range(since: str | date | None, until: str | date | None) -> tuple[dat
     if start and stop and start > stop:
         raise InputError(f"--since {since} is after --until {until}")
     return start, stop
+
+
+def month_end(year: int, month: int) -> date:
+    return date.fromordinal(date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1)
+
+
+def parse_period(value: str | None) -> tuple[str, date, date] | None:
+    """A publication date that names no day, as (label, first day, last day): a month
+    ("2014-04", "April 2014" -> "2014-04"), a year ("2014") or a span of up to ten years
+    ("2004-2005", "2004 to 2006" -> "2004/2005"). None for anything else."""
+    text = (value or "").strip()
+    m = re.fullmatch(rf"({YEAR_RE})(?:[-/.](\d{{1,2}}))?", text)
+    if m is None and (named := re.fullmatch(rf"({MONTH_RE}),?\s+({YEAR_RE})", text, re.IGNORECASE)):
+        m = re.fullmatch(r"(\d{4})-(\d+)", f"{named[2]}-{MONTH_NUMBERS[named[1][:3].lower()]}")
+    try:
+        if m and m[2] is None:
+            year = int(m[1])
+            return m[1], date(year, 1, 1), date(year, 12, 31)
+        if m:
+            year, month = int(m[1]), int(m[2])
+            return f"{year}-{month:02d}", date(year, month, 1), month_end(year, month)
+    except ValueError:  # month 13
+        return None
+    span = re.fullmatch(rf"({YEAR_RE})\s*(?:-|–|—|/|to)\s*({YEAR_RE})", text)
+    if span and 0 < int(span[2]) - int(span[1]) <= 10:
+        return f"{span[1]}/{span[2]}", date(int(span[1]), 1, 1), date(int(span[2]), 12, 31)
+    return None
 
 
 def day_ord(day: date) -> int:

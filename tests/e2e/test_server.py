@@ -124,6 +124,26 @@ def test_qa_ask_through_the_server(chroma_server, served_seeds):
     assert "000_52ce17c5f8e0b379.txt" in out.stdout
 
 
+def test_date_bounds_filter_through_the_server(chroma_server, served_seeds, tmp_path):
+    """--since/--until become a Chroma where clause with $or/$and that the server evaluates: an
+    article dated by a day, or only by a span of years, is kept when it falls within the bounds."""
+    feed = tmp_path / "dated.jsonl"
+    rows = [{"id": "span", "date": "2004-2005", "text": "Marines landed on the beach near Okinawa for the drills."},
+            {"id": "day", "date": "2016-05-02", "text": "Marines landed on the beach near Darwin for the exercise."}]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    url = ["--chroma-url", chroma_server.url]
+    assert run_qa(*url, "ingest", str(feed)).returncode == 0
+
+    def retrieved(*bounds: str) -> set[str]:
+        out = run_qa(*url, "ask", "Where did Marines land on the beach?", "--json", *bounds)
+        assert out.returncode == 0, out.stderr
+        return {r["source"] for r in json.loads(out.stdout)["retrieved"]}
+
+    assert retrieved("--since", "2005-06", "--until", "2010") == {"dated.jsonl#span"}
+    assert retrieved("--since", "2016-05-02") == {"dated.jsonl#day"}
+    assert retrieved("--until", "2003") == set()
+
+
 def test_the_embedding_model_check_applies_to_the_server(chroma_server, served_seeds, settings):
     from qa.errors import EmbeddingMismatchError
     from qa.storage.store import ChunkStore

@@ -65,8 +65,8 @@ def test_html_dates_from_metadata_and_datelines_are_kept(tmp_path, settings):
 
 def test_one_unreadable_date_shared_by_many_articles_is_one_warning(tmp_path, settings, capsys):
     feed = tmp_path / "feed.jsonl"
-    rows = [{"id": str(i), "date": "2004-2005", "text": f"Troops moved to border post {i} on Monday."} for i in range(30)]
-    rows.append({"id": "odd", "date": "2014-04", "text": "Ships sailed south from the port."})
+    rows = [{"id": str(i), "date": "Q3 2004", "text": f"Troops moved to border post {i} on Monday."} for i in range(30)]
+    rows.append({"id": "odd", "date": "2014-13", "text": "Ships sailed south from the port."})
     feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     code, out, err = run_main(capsys, "--index-dir", str(settings.index.index_dir), "ingest", "--json", str(feed))
     assert code == 0, err
@@ -74,12 +74,39 @@ def test_one_unreadable_date_shared_by_many_articles_is_one_warning(tmp_path, se
     assert report["added"] == 31
     assert report["warnings"] == [
         {"path": "30 articles in feed.jsonl",
-         "reason": "date '2004-2005' is not a day qa can read (use YYYY-MM-DD); indexed without a date"},
+         "reason": "date 'Q3 2004' is not a day qa can read (use YYYY-MM-DD); indexed without a date"},
         {"path": "feed.jsonl#odd",
-         "reason": "date '2014-04' is not a day qa can read (use YYYY-MM-DD); indexed without a date"},
+         "reason": "date '2014-13' is not a day qa can read (use YYYY-MM-DD); indexed without a date"},
     ]
     feed.write_text(feed.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
     code, out, err = run_main(capsys, "--index-dir", str(settings.index.index_dir), "ingest", str(feed))
     assert code == 0, err
     assert out.count("warning ") == 2, out
-    assert "warning 30 articles in feed.jsonl: date '2004-2005'" in " ".join(out.split())
+    assert "warning 30 articles in feed.jsonl: date 'Q3 2004'" in " ".join(out.split())
+
+
+def test_a_month_a_year_or_a_span_of_years_dates_the_article_for_since_and_until(tmp_path, settings, capsys):
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "span", "date": "2004-2005", "text": "Troops moved to the border post near Brest on Monday."},
+        {"id": "month", "date": "April 2014", "text": "Warships sailed south from the naval port of Sevastopol."},
+        {"id": "day", "date": "2014-04-20", "text": "Tanks crossed the river during the night exercise."},
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    index = ["--index-dir", str(settings.index.index_dir)]
+    code, out, err = run_main(capsys, *index, "ingest", "--json", str(feed))
+    assert code == 0 and json.loads(out)["warnings"] == [], (out, err)
+    code, out, _ = run_main(capsys, *index, "sources", "--json")
+    listed = {s["source"]: (s["date"], s["date_period"]) for s in json.loads(out)}
+    assert listed == {"feed.jsonl#span": (None, "2004/2005"), "feed.jsonl#month": (None, "2014-04"),
+                      "feed.jsonl#day": ("2014-04-20", None)}
+
+    def found(*bounds: str) -> set[str]:
+        code, out, err = run_main(capsys, *index, "ask", "Where did troops, warships and tanks go?", "--json", *bounds)
+        assert code == 0, err
+        return {r["source"] for r in json.loads(out)["retrieved"]}
+
+    assert found("--since", "2014-04-15") == {"feed.jsonl#month", "feed.jsonl#day"}
+    assert found("--until", "2014-03") == {"feed.jsonl#span"}
+    assert found("--since", "2005-06", "--until", "2013") == {"feed.jsonl#span"}
+    assert found("--since", "2014-04-21") == {"feed.jsonl#month"}  # April 2014 may be its last days

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from qa.errors import InputError
-from qa.text.dates import day_ord, is_iso, parse_bound, parse_range
+from qa.text.dates import day_ord, is_iso, parse_bound, parse_period, parse_range
 
 
 def test_partial_dates_cover_the_whole_period():
@@ -44,3 +44,22 @@ def test_reversed_range_is_an_input_error():
 def test_is_iso_accepts_only_real_calendar_days(value, expected):
     """An LLM's impossible date stays as written instead of crashing the timeline chart."""
     assert is_iso(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "period"),
+    [
+        ("2014-04", ("2014-04", date(2014, 4, 1), date(2014, 4, 30))),
+        ("2024-2", ("2024-02", date(2024, 2, 1), date(2024, 2, 29))),
+        ("April 2014", ("2014-04", date(2014, 4, 1), date(2014, 4, 30))),
+        ("Sept. 2019", ("2019-09", date(2019, 9, 1), date(2019, 9, 30))),
+        ("2014", ("2014", date(2014, 1, 1), date(2014, 12, 31))),
+        ("2004-2005", ("2004/2005", date(2004, 1, 1), date(2005, 12, 31))),
+        ("2004 – 2006", ("2004/2006", date(2004, 1, 1), date(2006, 12, 31))),
+        # not a period: a day, a bad month, a span backwards or of decades, words, nothing
+        ("2024-03-05", None), ("2014-13", None), ("2005-2004", None), ("1990-2030", None),
+        ("Q3 2004", None), ("soon", None), ("", None), (None, None), ("1850", None),
+    ],
+)
+def test_a_publication_period_names_a_month_a_year_or_a_span_of_years(value, period):
+    assert parse_period(value) == period

@@ -33,10 +33,18 @@ def test_no_filters():
 
 
 def test_where_clauses():
-    assert Filters(since=20220101).where() == {"date_ord": {"$gte": 20220101}}
-    assert Filters(("a.txt",), None, 20211231).where() == {
-        "$and": [{"source": {"$in": ["a.txt"]}}, {"date_ord": {"$lte": 20211231}}]
+    assert Filters(since=20220101).where() == {
+        "$or": [{"date_ord": {"$gte": 20220101}}, {"period_last_ord": {"$gte": 20220101}}]
     }
+    assert Filters(("a.txt",), None, 20211231).where() == {
+        "$and": [{"source": {"$in": ["a.txt"]}},
+                 {"$or": [{"date_ord": {"$lte": 20211231}}, {"period_first_ord": {"$lte": 20211231}}]}]
+    }
+    both = Filters(since=20210101, until=20211231).where()
+    assert both == {"$or": [
+        {"$and": [{"date_ord": {"$gte": 20210101}}, {"date_ord": {"$lte": 20211231}}]},
+        {"$and": [{"period_last_ord": {"$gte": 20210101}}, {"period_first_ord": {"$lte": 20211231}}]},
+    ]}
 
 
 def test_between_takes_dates():
@@ -51,6 +59,17 @@ def test_mask_on_the_lexicon():
     # an undated article is outside any --until, but not outside an open range
     assert Filters(until=20221231).mask(lex).tolist() == [True, True, False, False]
     assert Filters(("c.jsonl#2",)).mask(lex).tolist() == [False, False, False, True]
+
+
+def test_an_article_dated_by_a_period_is_kept_when_the_period_overlaps_the_bounds():
+    lex = _lexicon()
+    lex.period_first_ords = np.array([0, 0, 0, 20040101], dtype=np.int32)  # c: "2004/2005"
+    lex.period_last_ords = np.array([0, 0, 0, 20051231], dtype=np.int32)
+    assert Filters(since=20050601).mask(lex).tolist() == [True, True, True, True]
+    assert Filters(since=20060101).mask(lex).tolist() == [True, True, True, False]
+    assert Filters(until=20040131).mask(lex).tolist() == [False, False, False, True]
+    assert Filters(until=20031231).mask(lex).tolist() == [False, False, False, False]
+    assert Filters(since=20050101, until=20050201).mask(lex).tolist() == [False, False, False, True]
 
 
 def test_resolve_sources_by_name_record_and_path():
