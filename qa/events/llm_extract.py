@@ -22,7 +22,7 @@ from qa.events.record import Event, unique_in_order
 from qa.events.summary import finish_record, summarise
 from qa.llm.structured import UnusableReply
 from qa.retrieval.articles import Article
-from qa.retrieval.support import value_supported
+from qa.retrieval.support import missing_facts, value_supported
 from qa.text.dates import is_iso, parse_day
 from qa.text.tokens import pack
 
@@ -119,12 +119,16 @@ def _offline_records(settings: Settings, failed: list[Article], articles: list[A
 def _record(rec, art: Article, evidence: list) -> Event:
     """An ``Event`` from the model's record, with parties normalised and dates made ISO when the
     year can be known."""
-    ev = Event(kind=rec.kind, name=rec.name.strip() or rec.kind)
-    ev.named = rec.kind == "exercise"
     # A field the model gives is kept only when the cited sentences (or the headline) say it:
     # the value as the model wrote it, before any normalising, with spelling variants allowed.
     passage = " ".join([art.title or "", *(s.text for s in evidence)])
     unsupported: list[str] = []
+    name = rec.name.strip()
+    if name and missing_facts("x " + name, passage):  # an invented "Iron Shield"
+        unsupported.append(name)
+        name = ""
+    ev = Event(kind=rec.kind, name=name or rec.kind)
+    ev.named = rec.kind == "exercise" and bool(name)
 
     def said(value: str | None) -> str | None:
         if not value or not value.strip():
@@ -146,14 +150,26 @@ def _record(rec, art: Article, evidence: list) -> Event:
         log.warning("%s: the LLM's %s record named %s, which its cited sentences do not say; left out",
                     art.source, rec.kind, ", ".join(repr(v) for v in unsupported))
     ev.months = {int(v[5:7]) for v in (ev.start, ev.end) if is_iso(v)}
-    ev.relation = rec.relation
-    ev.summary = rec.summary.strip()
+    ev.relation = rec.relation if rec.relation and not missing_facts(rec.relation, passage) else None
+    if not name:
+        ev.name = _descriptive_name(ev)
+    # The model's summary stands only when its names, numbers and months are in the cited
+    # sentences; otherwise one is written from the checked fields (extract_llm, summarise).
+    summary = rec.summary.strip()
+    ev.summary = summary if summary and not missing_facts(summary, passage) else ""
     if rec.kind == "alliance":
         agreed = re.search(r"join|admit|member|sign|treaty|pact|accession", f"{rec.relation} {rec.summary}", re.I)
         ev.notes.relation_kind = "agree" if agreed else "cooperate"
     ev.evidence = evidence
     ev.articles = [art]
     return ev
+
+
+def _descriptive_name(ev: Event) -> str:
+    """A name from the checked parties when the model's was not in the text: "China–Belarus exercise"."""
+    word = {"exercise": "exercise", "alliance": "alignment", "deployment": "deployment"}[ev.kind]
+    who = "–".join(ev.participants[:3])
+    return f"{who} {word}" if who else word[0].upper() + word[1:]
 
 
 def _normalise_party(value: str | None) -> str:

@@ -104,6 +104,27 @@ def test_events_structured_output_then_merge(seed_index, session_cache, server):
             assert_quote_verbatim(c, texts)
 
 
+def test_an_event_name_or_summary_the_cited_sentences_do_not_say_is_not_kept(seed_index, session_cache, server):
+    from qa.events.extract import extract_events
+    from qa.llm.chat import get_llm
+
+    def invent(request) -> Reply:
+        user = request.message("user")
+        n = _sentence_number(user, "Vostok") if "Vostok" in user else _sentence_number(user, "near Brest")
+        events = [{"kind": "exercise", "name": "Iron Shield", "participants": ["Russia", "France"], "location": "Paris",
+                   "summary": "France leads a drill in Paris with 90,000 troops.", "evidence": [n]}]
+        return Reply(tool_calls=[{"name": "ArticleEvents", "arguments": {"events": events}}])
+
+    server.push(*([invent] * 10))
+    s = _settings(seed_index, session_cache, server)
+    events = [e.to_dict() for e in extract_events(s, llm=get_llm(s))]
+    assert len(events) == 2  # the invented name no longer merges the two articles' drills
+    for e in events:
+        said = f"{e['name']} {e['summary']} {e['participants']} {e['location']}"
+        assert "Iron" not in said and "France" not in said and "Paris" not in said and "90" not in said, said
+        assert e["name"] in ("Russia exercise", "Exercise")
+
+
 def test_briefing_map_reduce(seed_index, session_cache, server):
     from qa.api import open_store
     from qa.brief.compose import write_briefing
