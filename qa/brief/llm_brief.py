@@ -67,8 +67,13 @@ def llm_briefing(
     key_points, sections, dropped = parse_briefing(cited.text)
     if not key_points and not any(sections.values()) and notes:
         if text.strip():
-            log.warning("the LLM's briefing had no cited bullet (%s); its cited notes are shown instead", clip(text, _QUOTED))
+            log.warning("the LLM's briefing had no cited bullet that its sources support (%s); its cited notes "
+                        "are shown instead, checked the same way", clip(text, _QUOTED))
         cited = cite("\n".join(notes), sources)
+        # The notes are the model's words too: each is checked before it is shown.
+        cited.text, more_unsupported, _checked = check_claims(cited.text, cited.citations, sources, checker)
+        seen = {u["sentence"] for u in unsupported}
+        unsupported += [u for u in more_unsupported if u["sentence"] not in seen]
         key_points, sections, more = parse_briefing(cited.text)
         dropped += more
     if not key_points and not any(sections.values()):

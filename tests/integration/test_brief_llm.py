@@ -149,6 +149,32 @@ def test_briefing_map_reduce(seed_index, session_cache, server):
         assert_quote_verbatim(c, texts)
 
 
+def test_the_notes_shown_when_the_final_reply_has_no_cited_bullet_are_checked_too(seed_index, session_cache, server):
+    from qa.brief.compose import write_briefing
+    from qa.llm.chat import get_llm
+
+    invented = "Russia sent 40,000 troops and 900 tanks to Minsk for the drills"
+
+    def reply(request) -> Reply:
+        user = request.message("user")
+        if request.prompt_name == "brief_map":
+            found = re.findall(r'<source id="(\d+)"[^>]*>(.*?)</source>', user, re.S)
+            notes = [f"- {invented} [{n}]." for n, _ in found[:1]]
+            notes += [f"- Chinese soldiers landed in Belarus for drills [{n}]." for n, text in found if "Chinese soldiers" in text][:1]
+            return Reply("\n".join(notes))
+        if request.prompt_name == "brief_reduce":
+            return Reply("I could not write a briefing from these notes.")
+        return Reply(tool_calls=[{"name": "ArticleEvents", "arguments": {"events": []}}])
+
+    server.push(*([reply] * 40))
+    s = _settings(seed_index, session_cache, server)
+    data = write_briefing(s, llm=get_llm(s)).to_dict()
+    assert data["mode"] == "llm"
+    assert "40,000" not in data["markdown"] and "900 tanks" not in data["markdown"]
+    assert "Chinese soldiers landed in Belarus" in data["markdown"]
+    assert [u["sentence"] for u in data["unsupported"]] == [f"{invented}."]
+
+
 @pytest.mark.slow  # a real console process
 def test_llm_failure_is_one_line(seed_index, session_cache, server):
     from qa.brief.compose import write_briefing
