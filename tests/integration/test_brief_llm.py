@@ -46,23 +46,29 @@ def respond(request) -> Reply:
             events = []
         return Reply(tool_calls=[{"name": "ArticleEvents", "arguments": {"events": events}}])
     if request.prompt_name == "brief_map":
-        nums = sorted(set(int(n) for n in re.findall(r'<source id="(\d+)"', user)))
-        notes = [f"- Passage {n} reports on the exercises and alliances [{n}]." for n in nums]
+        # One note per source: its sentence about Vostok, Brest or the SCO, else its first one.
+        notes = []
+        for n, text in re.findall(r'<source id="(\d+)"[^>]*>\n(.*?)\n</source>', user, re.S):
+            sentences = re.split(r"(?<=[.”])\s+", " ".join(text.split()))
+            said = next((x for x in sentences if re.search(r"Vostok|near Brest|Shanghai", x)), sentences[0])
+            notes.append(f"- {said.rstrip('.')} [{n}].")
         notes.append("- A claim with an unknown source [99].")
         return Reply("\n".join(notes))
     if request.prompt_name == "brief_reduce":
-        nums = sorted(set(_numbers(user)) - {99}) or [1]
-        first, last = nums[0], nums[-1]
-        return Reply(
-            "## Key points\n"
-            f"- China takes part in the Vostok exercise from August 30 to September 5 [{first}].\n"
-            f"- Belarus was admitted to the SCO [{last}][99].\n"
-            "- A bullet without any source.\n"
-            "## Exercises\n"
-            f"- Chinese troops landed in Belarus for drills near Brest [{last}].\n"
-            "## Alliances and alignments\n"
-            "- Only an invented source here [99].\n"
-        )
+        def cited(word: str) -> int | None:
+            line = next((ln for ln in user.splitlines() if word in ln and "[99]" not in ln), "")
+            return next(iter(_numbers(line)), None)
+
+        lines = ["## Key points"]
+        if (n := cited("Vostok")) is not None:
+            lines.append(f"- China will take part in the Vostok exercises from August 30 to September 5 [{n}].")
+        if (n := cited("Shanghai")) is not None:
+            lines.append(f"- Belarus was admitted to the Shanghai Cooperation Organisation [{n}][99].")
+        lines += ["- A bullet without any source.", "## Exercises"]
+        if (n := cited("near Brest")) is not None:
+            lines.append(f"- China and Belarus will conduct joint military training near Brest [{n}].")
+        lines += ["## Alliances and alignments", "- Only an invented source here [99]."]
+        return Reply("\n".join(lines))
     return Reply(status=400, error_message="unexpected prompt")
 
 
@@ -140,7 +146,7 @@ def test_briefing_map_reduce(seed_index, session_cache, server):
     assert data["mode"] == "llm" and 99 in data["unknown_markers"]
     assert "without any source" not in md and "invented source" not in md
     assert data["dropped_bullets"] >= 2
-    assert "Vostok" in md and "Brest" in md
+    assert "- China will take part in the Vostok exercises" in md and "military training near Brest [" in md
     assert all(markers(line) for line in bullets(md))
     ids = {c["id"] for c in data["citations"]}
     assert markers(md) <= ids and ids == set(range(1, len(ids) + 1))

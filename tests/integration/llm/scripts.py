@@ -46,11 +46,13 @@ def model(request) -> Reply:
         return Reply(f"The joint exercise lasts 11 days [{source_number(user, '11-day')}].")
     if name == "events":
         return Reply(data={"events": events_of(user)})
-    if name == "brief_map":
-        nums = sorted({int(n) for n in re.findall(r'<source id="(\d+)"', user)})
-        return Reply("\n".join(f"- Passage {n} reports on exercises and alliances [{n}]." for n in nums))
-    if name == "brief_reduce":
-        nums = sorted({int(n) for n in re.findall(r"\[(\d+)\]", user)}) or [1]
-        return Reply(f"## Key points\n- Exercises and alliances are reported [{nums[0]}].\n"
-                     f"## Exercises\n- Chinese troops landed for drills [{nums[-1]}].\n")
+    if name == "brief_map":  # a note per source: its first sentence, which the claim check can find
+        notes = []
+        for m in re.finditer(r'<source id="(\d+)"[^>]*>\n(.*?)\n</source>', user, re.S):
+            first = re.split(r"(?<=[.”])\s+", " ".join(m.group(2).split()))[0]
+            notes.append(f"- {first.rstrip('.')} [{m.group(1)}].")
+        return Reply("\n".join(notes))
+    if name == "brief_reduce":  # the notes, first as the key point, the rest as exercises
+        notes = [ln.strip() for ln in user.splitlines() if re.match(r"\s*- .*\[\d+\]", ln)] or ["- Drills [1]."]
+        return Reply("## Key points\n" + notes[0] + "\n## Exercises\n" + "\n".join(notes[1:]) + "\n")
     return Reply(status=400, error_message=f"unexpected prompt {name}")
