@@ -52,6 +52,7 @@ class IndexSettings(BaseSettings):
     chroma_timeout: float = Field(
         default=30.0,
         gt=0,
+        allow_inf_nan=False,
         description="Seconds to wait for the Chroma server to connect or answer one request before failing with one line.",
     )
     cache_dir: Path = Field(
@@ -172,12 +173,13 @@ class LLMSettings(BaseSettings):
         description="Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp). Falls back to OPENAI_BASE_URL.",
     )
     api_key: str | None = Field(default=None, description="API key for the LLM. Falls back to OPENAI_API_KEY.", repr=False)
-    model: str = Field(default="gpt-4o-mini", description="Chat model name.")
-    timeout: float = Field(default=60.0, gt=0, description="Seconds before one LLM request times out.")
+    model: str = Field(default="gpt-4o-mini", min_length=1, description="Chat model name.")
+    timeout: float = Field(default=60.0, gt=0, allow_inf_nan=False, description="Seconds before one LLM request times out.")
     max_retries: int = Field(default=3, ge=0, description="Retries on timeouts, 429 and 5xx, with exponential backoff.")
     max_retry_after: float = Field(
         default=60.0,
         ge=0,
+        allow_inf_nan=False,
         description="Longest Retry-After, in seconds, that a 429 or 5xx answer is waited for; a server asking for longer fails at once.",
     )
     temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
@@ -247,8 +249,19 @@ class Settings(BaseModel):
 
     @classmethod
     def from_flat(cls, **values: object) -> Settings:
-        """Settings from the environment with flat overrides applied (``chunk_size=120``)."""
-        return cls().with_overrides(**values)
+        """Settings from the environment with flat overrides applied (``chunk_size=120``).
+
+        Each group is first built with its overrides as arguments, which pydantic-settings puts
+        before the environment: a flag replaces its variable before the variable is read, so
+        ``--k 7`` works even when ``QA_TOP_K`` holds something unusable."""
+        given = {k: v for k, v in values.items() if v is not None}
+        per_group: dict[str, dict[str, object]] = {group: {} for group in cls.model_fields}
+        for name, value in given.items():
+            if name in _FLAT:  # unknown names are refused by with_overrides
+                group, field = _FLAT[name]
+                per_group[group][field] = value
+        base = cls(**{group: f.annotation(**per_group[group]) for group, f in cls.model_fields.items()})
+        return base.with_overrides(**given)
 
     def with_overrides(self, **overrides: object) -> Settings:
         """A copy with flat overrides applied; ``None`` means "flag not given"."""

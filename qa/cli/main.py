@@ -110,7 +110,7 @@ def ask_cmd(ctx, question, as_json, k, source, since, until, extractive, model):
     from qa import api
     from qa.cli import render
 
-    settings = llm_settings(ctx, extractive, model)
+    settings = llm_settings(ctx, extractive, model, top_k=k)  # --k replaces QA_TOP_K, even an unusable one
     stream = render.AnswerStream(sentinel=api.answer_sentinel())
     live = api.llm_in_use(settings) and not as_json and stream.enabled
     with stream if live else nullcontext():

@@ -20,9 +20,12 @@ def settings_for(ctx: click.Context, **overrides):
     return load_settings(**{**base, **overrides})
 
 
-def llm_settings(ctx: click.Context, extractive: bool, model: str | None):
+def llm_settings(ctx: click.Context, extractive: bool, model: str | None, **overrides):
     """Settings for a command that can use an LLM: --extractive forces offline mode."""
-    return settings_for(ctx, extractive=True if extractive else None, llm_model=model)
+    settings = settings_for(ctx, extractive=True if extractive else None, llm_model=model, **overrides)
+    if model is not None and not settings.llm.configured:
+        click.echo(f"note: --model {model} is not used: no LLM is configured (QA_LLM_BASE_URL or OPENAI_API_KEY)", err=True)
+    return settings
 
 
 def emit_json(data) -> None:

@@ -133,3 +133,21 @@ def test_brief_json_and_html_together_is_one_line(seed_index):
     proc = run_qa("brief", "--json", "--format", "html", env={"QA_INDEX_DIR": str(seed_index)})
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "choose one" in proc.stderr
+
+
+# ------------------------------------------------------------------ flags against the environment
+def test_a_flag_wins_over_an_unusable_variable_and_an_unused_model_is_said(seed_index, capsys, monkeypatch):
+    index = ["--index-dir", str(seed_index)]
+    monkeypatch.setenv("QA_TOP_K", "abc")
+    code, out, err = run_main(capsys, *index, "ask", "How long will the exercise last?", "--k", "3", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["retrieved"]) == 3
+    code, _out, err = run_main(capsys, *index, "ask", "How long will the exercise last?")
+    assert code == 2 and "QA_TOP_K" in err
+    monkeypatch.delenv("QA_TOP_K")
+    for var in ("QA_LLM_BASE_URL", "OPENAI_BASE_URL", "QA_LLM_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    code, _out, err = run_main(capsys, *index, "events", "--model", "my-model", "--json")
+    assert code == 0 and "--model my-model is not used: no LLM is configured" in err
+    code, _out, err = run_main(capsys, *index, "ask", "Who?", "--model", "")
+    assert code == 2 and "llm_model" in err and len(err.strip().splitlines()) == 1

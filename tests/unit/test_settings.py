@@ -33,7 +33,13 @@ def test_llm_fallbacks_and_extractive_switch(monkeypatch):
     assert load_settings().llm.base_url == "http://127.0.0.1:10/v1"
 
 
-@pytest.mark.parametrize("env, value", [("QA_CHUNK_SIZE", "ten"), ("QA_CHUNK_OVERLAP", "5000"), ("QA_EMBEDDING_BACKEND", "magic")])
+@pytest.mark.parametrize("env, value", [
+    ("QA_CHUNK_SIZE", "ten"), ("QA_CHUNK_OVERLAP", "5000"), ("QA_EMBEDDING_BACKEND", "magic"),
+    # a timeout of infinity would fail later, on every call, as an overflow; an empty model name
+    # would be sent to the server as ""
+    ("QA_LLM_TIMEOUT", "inf"), ("QA_LLM_TIMEOUT", "1e400"), ("QA_CHROMA_TIMEOUT", "nan"),
+    ("QA_LLM_MAX_RETRY_AFTER", "inf"), ("QA_LLM_MODEL", ""),
+])
 def test_bad_values_are_input_errors(monkeypatch, env, value):
     monkeypatch.setenv(env, value)
     with pytest.raises(InputError):
@@ -57,6 +63,15 @@ def test_flags_beat_environment_and_unknown_names_are_refused(monkeypatch):
     assert s.llm.model == "from-flag" and s.llm.extractive
     with pytest.raises(TypeError):
         load_settings(chunk_sise=10)
+
+
+def test_a_flag_replaces_an_unusable_variable_before_it_is_read(monkeypatch):
+    monkeypatch.setenv("QA_TOP_K", "abc")
+    monkeypatch.setenv("QA_LLM_TIMEOUT", "-1")
+    s = load_settings(top_k=7, llm_timeout=5)
+    assert s.retrieval.top_k == 7 and s.llm.timeout == 5
+    with pytest.raises(InputError, match="QA_TOP_K"):  # without the flag the variable still counts
+        load_settings(llm_timeout=5)
 
 
 def test_bad_value_names_its_variable(monkeypatch):
