@@ -131,8 +131,12 @@ EVENTS_START, EVENTS_END = "<!-- events:start -->", "<!-- events:end -->"
 EVENT_TARGETS = {"exercise": "≥ 0.85 / ≥ 0.80", "alliance": "≥ 0.75 / ≥ 0.70", "deployment": "— / ≥ 0.60"}
 
 
+def _fixed(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"  # undefined: nothing found, or no gold record
+
+
 def _pr(score: dict) -> str:
-    return f"{score['precision']:.2f} / {score['recall']:.2f}"
+    return f"{_fixed(score['precision'])} / {_fixed(score['recall'])}"
 
 
 def render_events() -> str:
@@ -157,9 +161,9 @@ def render_events() -> str:
     rep = ev["report"]
     lines.append(
         "| **final** | reporting | " + " | ".join(f"**{_pr(rep['kinds'][k])}**" for k in kinds)
-        + f" | {rep['overall']['f1']:.2f} | {ev['bbc_check']['records']} |"
+        + f" | {_fixed(rep['overall']['f1'])} | {ev['bbc_check']['records']} |"
     )
-    jac = ", ".join(f"{k}s {rep['kinds'][k]['participant_jaccard']:.2f}" for k in kinds)
+    jac = ", ".join(f"{k}s {_fixed(rep['kinds'][k]['participant_jaccard'])}" for k in kinds)
     lines += ["", f"Participant Jaccard of matched records on the reporting part: {jac}. What changed before each run: `history[].note` in `eval/results/events_gold.json`."]
     return "\n".join(lines)
 

@@ -14,6 +14,10 @@ def _pct(value) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
+def _fixed(value) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def eval_progress(item) -> None:
     """One line per question while ``qa eval`` runs (stderr)."""
     mark = "ok " if item.correct else "MISS"
@@ -104,14 +108,8 @@ def events_score(report) -> None:
         table.add_column(col, justify="left" if col == "kind" else "right")
     rows = [*data["kinds"].items(), ("all", data["overall"])]
     for kind, s in rows:
-        jac = s.get("participant_jaccard")
-        # A score with nothing to divide by is undefined, not zero.
-        precision = f"{s['precision']:.2f}" if s["predicted"] else "n/a"
-        recall = f"{s['recall']:.2f}" if s["gold"] else "n/a"
-        f1 = f"{s['f1']:.2f}" if s["predicted"] and s["gold"] else "n/a"
-        table.add_row(
-            kind, str(s["gold"]), str(s["predicted"]), str(s["matched"]), precision, recall, f1,
-            "n/a" if jac is None else f"{jac:.2f}",
-        )
+        # A score with nothing to divide by is undefined (null), not zero.
+        figures = [_fixed(s.get(key)) for key in ("precision", "recall", "f1", "participant_jaccard")]
+        table.add_row(kind, str(s["gold"]), str(s["predicted"]), str(s["matched"]), *figures)
     _out.print(table)
     _out.print(f"[dim]Found: records the extractor gave. Jaccard: participant overlap of matched records. Matching: {escape(data['matching'])}.[/dim]")

@@ -44,36 +44,43 @@ class GoldArticle:
 
 
 def is_events_gold_file(path: str | Path) -> bool:
-    """A JSON object with ``articles`` whose items carry ``events`` (not a question file)."""
+    """Decided by shape, whatever the file's name: one JSON object with an ``articles`` key (and
+    no ``question``) is an events gold file, valid or not, so that :func:`load_gold` names what
+    is wrong with it; anything else is taken for a question file."""
     p = Path(path)
-    if p.suffix.lower() == ".jsonl" or not p.is_file():
+    if not p.is_file():
         return False
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return False
-    arts = data.get("articles") if isinstance(data, dict) else None
-    return isinstance(arts, list) and bool(arts) and all(isinstance(a, dict) and "events" in a for a in arts)
+    return isinstance(data, dict) and "articles" in data and "question" not in data
 
 
 def load_gold(path: str | Path) -> list[GoldArticle]:
     """The gold articles of ``path``; a bad file is an ``InputError`` naming the first problem."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))  # a byte-order mark is allowed
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p}: cannot read: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
         raise InputError(f"{p}: cannot read ({type(exc).__name__})") from None
-    except ValueError as exc:
-        raise InputError(f"{p}: invalid JSON ({getattr(exc, 'msg', exc)})") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{p}: invalid JSON ({getattr(exc, 'msg', None) or type(exc).__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list):
         raise InputError(f'{p}: not an events gold file (expected an object with a list "articles")')
+    if not data["articles"]:
+        raise InputError(f'{p}: "articles" is empty: an events gold file needs at least one article')
     out: list[GoldArticle] = []
     seen: set[str] = set()
     for i, art in enumerate(data["articles"]):
         where = f"{p}: articles[{i}]"
-        if not isinstance(art, dict) or not isinstance(art.get("id"), str) or not art["id"].strip():
+        if not isinstance(art, dict):
+            raise InputError(f'{where}: must be an object with "id" and "events"')
+        if not isinstance(art.get("id"), str) or not art["id"].strip():
             raise InputError(f'{where}: needs a non-empty string "id"')
         if art["id"] in seen:
             raise InputError(f'{where}: id "{art["id"]}" listed twice')

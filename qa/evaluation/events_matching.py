@@ -136,17 +136,20 @@ class KindScore:
     fn: int = 0
     jaccards: list[float] = field(default_factory=list)
 
+    # A figure with nothing to divide by is undefined (None, null in JSON), not zero.
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
-    def f1(self) -> float:
+    def f1(self) -> float | None:
         p, r = self.precision, self.recall
+        if p is None or r is None:
+            return None
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def to_dict(self) -> dict:
@@ -154,11 +157,15 @@ class KindScore:
             "gold": self.tp + self.fn,
             "predicted": self.tp + self.fp,
             "matched": self.tp,
-            "precision": round(self.precision, 3),
-            "recall": round(self.recall, 3),
-            "f1": round(self.f1, 3),
-            "participant_jaccard": round(sum(self.jaccards) / len(self.jaccards), 3) if self.jaccards else None,
+            "precision": _round(self.precision),
+            "recall": _round(self.recall),
+            "f1": _round(self.f1),
+            "participant_jaccard": _round(sum(self.jaccards) / len(self.jaccards)) if self.jaccards else None,
         }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
 
 
 @dataclass

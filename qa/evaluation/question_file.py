@@ -3,8 +3,10 @@
 JSON lines with ``question``, ``expect_any`` (groups of alternative strings; a correct answer
 contains one string of every group), ``sources`` (expected article file names), ``answerable``
 and optionally ``id``; other fields (``answer``, notes) are ignored. Types are strict, so
-``"answerable": "no"`` is an error rather than a true value: a bad row is a one-line
-``InputError`` naming its line and field.
+``"answerable": "no"`` is an error rather than a true value, and a row that cannot be scored (an
+empty string or group, a flat list of several strings, an answerable question with neither
+``expect_any`` nor ``sources``) is refused: a bad row is a one-line ``InputError`` naming its
+line and field. A UTF-8 byte-order mark is allowed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from qa.errors import InputError
+
+_FLAT = (
+    'a flat list of several strings is ambiguous: write [["11", "eleven"]] for one fact with '
+    'alternatives, or [["11"], ["eleven"]] for facts that must all appear'
+)
 
 
 @dataclass
@@ -59,6 +66,9 @@ class QuestionRow(BaseModel):
         if value is None:
             return []
         if isinstance(value, list):
+            if len(value) > 1 and all(isinstance(item, str) for item in value):
+                # ["11", "eleven"]: alternatives of one fact, or facts that must all appear?
+                raise ValueError(_FLAT)
             return [[item] if isinstance(item, str) else item for item in value]
         return value
 
@@ -68,6 +78,21 @@ class QuestionRow(BaseModel):
         if value is None:
             return []
         return [value] if isinstance(value, str) else value
+
+    def unscorable(self) -> str | None:
+        """Why an answer to this row could not be scored, or None."""
+        for i, group in enumerate(self.expect_any):
+            if not group:
+                return f'field "expect_any[{i}]": an empty group is never in an answer; give at least one string'
+            for j, alt in enumerate(group):
+                if not alt.strip():
+                    return f'field "expect_any[{i}][{j}]": must not be empty (an empty string is in every answer)'
+        for i, source in enumerate(self.sources):
+            if not source.strip():
+                return f'field "sources[{i}]": must not be empty'
+        if self.answerable and not self.expect_any and not self.sources:
+            return '"answerable" is true but nothing can score the answer: give "expect_any" or "sources"'
+        return None
 
     def to_question(self, lineno: int) -> EvalQuestion:
         answerable = self.answerable if self.answerable is not None else bool(self.expect_any or self.sources)
@@ -83,8 +108,10 @@ def load_questions(path: str | Path) -> list[EvalQuestion]:
     if not p.is_file():
         raise InputError(f"question file is not a regular file: {p}")
     try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()  # a byte-order mark is allowed
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read {p}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
         raise InputError(f"cannot read {p}: {exc}") from None
     out: list[EvalQuestion] = []
     for n, line in enumerate(lines, start=1):
@@ -97,9 +124,13 @@ def load_questions(path: str | Path) -> list[EvalQuestion]:
         if not isinstance(row, dict):
             raise InputError(f"{p}:{n}: each line must be a JSON object with a \"question\"")
         try:
-            out.append(QuestionRow.model_validate(row).to_question(n))
+            checked = QuestionRow.model_validate(row)
         except ValidationError as exc:
             raise InputError(f"{p}:{n}: {_first_problem(exc)}") from None
+        problem = checked.unscorable()
+        if problem:
+            raise InputError(f"{p}:{n}: {problem}")
+        out.append(checked.to_question(n))
     if not out:
         raise InputError(f"{p} holds no questions")
     return out

@@ -1,8 +1,6 @@
-"""``qa eval``: run a question set and report answer accuracy, abstention accuracy, retrieval
-hit@k, the share of verbatim quotes and latency.
-
-Question file: JSON lines with ``question``, ``expect_any``, ``sources``, ``answerable`` and
-optionally ``id``, checked row by row in ``qa.evaluation.question_file``.
+"""``qa eval``: run a question set (read and checked in ``qa.evaluation.question_file``) and
+report answer accuracy, abstention accuracy, retrieval hit@k, the share of verbatim quotes and
+latency.
 
 An answerable question counts as answered correctly when the answer does not abstain, contains
 every expected fact, and cites at least one expected source. An unanswerable question counts as
@@ -103,10 +101,19 @@ def matches_source(found: str, path: str, expected: list[str]) -> bool:
     return any(e in names or Path(e).name in names for e in expected)
 
 
-@lru_cache(maxsize=256)
 def _original_texts(path: str) -> tuple[str, ...]:
     """What a quote must be verbatim in: the file as read, its text without HTML tags, or for
-    JSONL each record's string fields."""
+    JSONL each record's string fields; cached by path, mtime and size (a file edited since an
+    earlier run in this process is read again)."""
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return ()
+    return _read_texts(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=256)
+def _read_texts(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     p = Path(path)
     try:
         raw = p.read_text(encoding="utf-8", errors="replace")
