@@ -15,6 +15,7 @@ The best supporting sentence is what a citation quotes.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -303,7 +304,9 @@ class SupportChecker:
         elif best < self.threshold:
             result.supported = False
             result.reason = (
-                f"no cited sentence says this (best support {best:.2f} < {self.threshold:.2f})"
+                # score rounded down and threshold up: a score just under it never reads "0.60 < 0.60"
+                f"no cited sentence says this (best support {math.floor(best * 100) / 100:.2f} "
+                f"< {math.ceil(self.threshold * 100) / 100:.2f})"
             )
         return result
 

@@ -5,6 +5,7 @@ supporting sentence; a briefing's lines keep their shape."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pytest
@@ -108,3 +109,16 @@ def test_briefing_lines_keep_their_shape():
     # re-quoted: the sentence that best supports a claim citing it, verbatim from the chunk
     assert cites[0].quote in ("Chinese soldiers landed in Belarus for drills.", "The 11-day joint exercise would start on Monday near Brest.")
     assert chunk.text[cites[0].char_start : cites[0].char_end] == cites[0].quote
+
+
+def test_a_score_just_under_the_threshold_never_reads_as_equal_to_it():
+    embedder = get_embedder(load_settings())
+    chunk = StoredChunk("c1", "d1", "The joint anti-terrorist exercise lasts 11 days near Brest.",
+                        "a.txt", "Drills", "a.txt", 0, 0, 58)
+    claim = "The exercise lasts 11 days."
+    score = SupportChecker(embedder, threshold=0.0).check(claim, [chunk]).score
+    for threshold in (score + 0.0005, score + 0.004, math.ceil(score * 100 + 1e-9) / 100):  # the last as shipped: 2 decimals
+        result = SupportChecker(embedder, threshold=threshold).check(claim, [chunk])
+        assert not result.supported
+        shown, limit = map(float, re.search(r"best support (\d\.\d\d) < (\d\.\d\d)", result.reason).groups())
+        assert shown <= score < threshold <= limit and shown < limit, result.reason
