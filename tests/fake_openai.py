@@ -29,6 +29,9 @@ streams; "llamacpp" refuses tools and ``response_format`` with a 400 and fences 
 ``Reply(data={...})`` is a structured answer rendered the way the profile would for that request
 (tool call, JSON content, or prose). ``Reply(cut_after=n)`` ends the reply after ``n`` stream
 events (or half the body) and closes the connection: a reply cut off mid-way.
+``Reply(drip=s)`` trickles: ``s`` seconds before each stream event, or before each byte of a plain
+reply. ``Reply(body=b"...", content_type=...)`` answers 200 with exactly those bytes (an HTML page,
+broken JSON, a completion without choices).
 """
 
 from __future__ import annotations
@@ -77,6 +80,9 @@ class Reply:
     stall_after: int | None = None
     data: Any = None
     cut_after: int | None = None
+    drip: float = 0.0
+    body: bytes | None = None
+    content_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -296,7 +302,11 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             try:
                 if reply.delay and reply.stall_after is None:
                     time.sleep(reply.delay)
-                if reply.status != 200:
+                if reply.body is not None:
+                    self._raw(reply)
+                elif reply.drip and not request.stream:
+                    self._drip_json(_completion(reply, body, server.model), reply.drip)
+                elif reply.status != 200:
                     self._error(reply.status, reply.error_message, _error_type(reply.status), reply.headers)
                 elif request.stream:
                     self._stream(reply, body)
@@ -316,6 +326,27 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             self._json(200, embedding_answer(request.body, server.model))
 
         # -------------------------------------------------------------- writers
+        def _raw(self, reply: Reply) -> None:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body or b"")))
+            self.end_headers()
+            self.wfile.write(reply.body or b"")
+            self.wfile.flush()
+
+        def _drip_json(self, data: dict, pause: float) -> None:
+            """The whole body promised at once, then sent one byte every ``pause`` seconds."""
+            payload = json.dumps(data).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(payload)):
+                time.sleep(pause)
+                self.wfile.write(payload[i : i + 1])
+                self.wfile.flush()
+
         def _cut_json(self, data: dict) -> None:
             """Promise the whole body, send half of it, hang up."""
             payload = json.dumps(data).encode()
@@ -355,6 +386,8 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     return  # hang up: no finish reason, no [DONE]
                 if reply.stall_after is not None and i == reply.stall_after:
                     time.sleep(reply.delay)
+                if reply.drip:
+                    time.sleep(reply.drip)
                 self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
                 self.wfile.flush()
             self.wfile.write(b"data: [DONE]\n\n")

@@ -8,6 +8,7 @@ from datetime import date
 
 from qa.models import Document, RawArticle
 from qa.text.boilerplate import is_boilerplate
+from qa.text.controls import strip_controls
 from qa.text.dates import parse_period
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -21,44 +22,6 @@ _DATELINE_RE = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b.{0,40}$",
     re.IGNORECASE,
 )
-
-
-# Terminal escape sequences (ECMA-48) and control characters in article text or titles would be
-# stored, embedded and printed raw: a title could clear the screen or set the window title, a
-# NUL makes brief.md "binary" and glues sentences. No dependency strips them (rich only parses
-# its own markup), so a compiled regex does. Order matters: whole sequences first (CSI; OSC,
-# DCS, SOS, PM, APC strings up to BEL or ST, single-line so an unterminated one cannot swallow
-# text; other ESC sequences), then any stray control other than tab and newline (C0, DEL, C1).
-_ESCAPE = (
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"
-    r"|\x1b[ -/]*[0-~]"
-)
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-_UNPRINTABLE_RE = re.compile(rf"(?P<run>(?:{_ESCAPE}|{_CONTROL})+)(?P<trail>[ \t]*)")
-_ESCAPE_RE = re.compile(_ESCAPE)
-_BARE_CONTROL_RE = re.compile(_CONTROL)
-
-
-def strip_controls(text: str) -> str:
-    """``text`` without escape sequences and control characters (tab and newline stay).
-
-    A removed run between two words becomes a space when it held a bare control ("2025.\\x00It"
-    is two sentences), nothing when it was only escapes (colour codes and hyperlinks wrap words:
-    "\\x1b[1mbold\\x1b[0m."). A run after a space also takes the spaces after it, so
-    "Esc \\x1b]0;t\\x07 next" reads "Esc next", not "Esc  next". Text without any is unchanged."""
-
-    def replace(m: re.Match[str]) -> str:
-        before = text[m.start() - 1] if m.start() else "\n"
-        if before in " \t":
-            return ""
-        after = m["trail"] or (text[m.end()] if m.end() < len(text) else "\n")
-        joins_words = not before.isspace() and not after.isspace()
-        if joins_words and _BARE_CONTROL_RE.search(_ESCAPE_RE.sub("", m["run"])):
-            return " "
-        return m["trail"]
-
-    return _UNPRINTABLE_RE.sub(replace, text)
 
 
 def _printable(value: str | None) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import re
 
 # Byte-order marks of the wide Unicode encodings, UTF-32 first: its little-endian mark begins
 # with UTF-16's. Such files are full of NUL bytes and would otherwise look binary.
@@ -13,7 +12,6 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def wide_encoding(head: bytes) -> str | None:
@@ -33,12 +31,6 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
-
-
-def valid_text(text: str) -> str:
-    """``text`` with lone surrogates (JSON's ``"\\ud800"``) replaced by U+FFFD, so it is valid
-    UTF-8 for Chroma, JSON output and the terminal."""
-    return _SURROGATE_RE.sub("\ufffd", text)
 
 
 def looks_binary(data: bytes) -> bool:

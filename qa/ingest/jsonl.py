@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from qa.config import IngestSettings
-from qa.ingest.decode import decode_bytes, valid_text, wide_encoding
+from qa.ingest.decode import decode_bytes, wide_encoding
 from qa.ingest.files import display_name, display_path, too_large
 from qa.models import RawArticle, SkippedInput
+from qa.text.controls import valid_text
 
 
 def read_jsonl(fh: BinaryIO, path: Path, limits: IngestSettings) -> Iterator[RawArticle | SkippedInput]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from qa.config import IngestSettings
-from qa.ingest.decode import decode_bytes, looks_binary, valid_text
+from qa.ingest.decode import decode_bytes, looks_binary
 from qa.ingest.files import (
     HTML_SUFFIXES,
     JSONL_SUFFIXES,
@@ -23,6 +23,7 @@ from qa.ingest.files import (
 )
 from qa.ingest.jsonl import read_jsonl
 from qa.models import RawArticle, SkippedInput
+from qa.text.controls import valid_text
 
 __all__ = ["count_articles", "decode_bytes", "read_file"]
 

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from qa.errors import LLMError
-from qa.llm.failures import StreamCut, check_retry_after, describe, retry_after, retryable
+from qa.llm.deadline import Deadline
+from qa.llm.failures import (
+    StreamCut,
+    check_api_key,
+    check_reply,
+    check_retry_after,
+    describe,
+    retry_after,
+    retryable,
+)
 from qa.llm.structured import (
     METHODS,
     MethodRejected,
@@ -66,16 +75,24 @@ class OpenAIChat:
     """``ChatOpenAI`` from langchain-openai; works with OpenAI, vLLM, Ollama and llama.cpp servers."""
 
     def __init__(self, settings: Settings) -> None:
+        import openai
         from langchain_openai import ChatOpenAI
 
+        check_api_key(settings)
         self.settings = settings
         self.model = settings.llm.model
         # Structured-output methods this server has not refused yet, strongest first; a refused
         # one (and why) moves to ``unsupported`` for the rest of the run.
         self.methods: list[str] = list(METHODS)
         self.unsupported: dict[str, str] = {}
+        # `timeout` bounds each read; the deadline bounds each whole request (qa.llm.deadline),
+        # and a 200 that is no chat completion is named by `check_reply`, not a parser's crash.
+        self.deadline = Deadline(settings.llm.timeout)
+        hooks = self.deadline.hooks()
+        hooks["response"].append(check_reply)
         # Retries are ours (tenacity), so the client's own are off: one policy, one place.
         self.chat = ChatOpenAI(
+            http_client=openai.DefaultHttpxClient(event_hooks=hooks),
             model=settings.llm.model,
             base_url=settings.llm.base_url,
             api_key=settings.llm.api_key or "not-needed",
@@ -99,7 +116,8 @@ class OpenAIChat:
 
         def attempt():
             try:
-                return fn()
+                with self.deadline.guard():
+                    return fn()
             except Exception as exc:
                 if retryable(exc):
                     check_retry_after(exc, self.settings)  # a wait beyond the limit fails now
@@ -144,6 +162,7 @@ class OpenAIChat:
             parts: list[str] = []
             finish = None
             for chunk in chain.stream(variables):
+                self.deadline.check()
                 token = reply_text(chunk)
                 finish = (chunk.response_metadata or {}).get("finish_reason") or finish
                 streamed = streamed or bool(token)

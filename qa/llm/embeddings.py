@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from qa.config import OPENAI_EMBEDDING_MODEL
 from qa.errors import QAError
-from qa.llm.failures import describe
+from qa.llm.failures import check_api_key, describe
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -25,6 +25,7 @@ class OpenAIEmbeddingClient:
 
         if not (settings.llm.api_key or settings.llm.base_url):
             raise QAError("embedding_backend=openai needs OPENAI_API_KEY or QA_LLM_BASE_URL")
+        check_api_key(settings)
         self.client = OpenAI(
             api_key=settings.llm.api_key or "not-needed",
             base_url=settings.llm.base_url,

@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from qa.errors import LLMError
+from qa.text.controls import drop_unprintable
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -91,6 +92,7 @@ def parse_reply(text: str, schema: type[T_Model]) -> T_Model:
     """The schema object in ``text``; raises ``ValueError`` with a short reason when there is none."""
     from pydantic import ValidationError
 
+    text = drop_unprintable(text)
     if not text or not text.strip():
         raise ValueError("the reply was empty")
     error = "no JSON object in the reply"
@@ -112,6 +114,7 @@ def parse_reply(text: str, schema: type[T_Model]) -> T_Model:
 def validate(data: Any, schema: type[T_Model]) -> T_Model:
     """``data`` as ``schema``; a bare list is taken as the schema's one list field (small models
     often answer ``[...]`` for ``{"events": [...]}``)."""
+    data = clean_data(data)
     if isinstance(data, list):
         lists = [name for name, f in schema.model_fields.items() if "list" in str(f.annotation).lower()]
         if len(lists) == 1:
@@ -141,8 +144,19 @@ def from_tool_call(message: Any, schema: type[T_Model]) -> T_Model:
 
 
 def reply_text(message: Any) -> str:
-    """The text of a LangChain message (content parts joined)."""
+    """The text of a LangChain message (content parts joined), cleaned (``qa.text.controls.drop_unprintable``)."""
     content = getattr(message, "content", "")
     if isinstance(content, list):
-        return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-    return content or ""
+        content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return drop_unprintable(content or "")
+
+
+def clean_data(data: Any) -> Any:
+    """``qa.text.controls.drop_unprintable`` on every string in parsed JSON (keys and values)."""
+    if isinstance(data, str):
+        return drop_unprintable(data)
+    if isinstance(data, list):
+        return [clean_data(v) for v in data]
+    if isinstance(data, dict):
+        return {clean_data(k): clean_data(v) for k, v in data.items()}
+    return data

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from qa.ingest.chunk import chunk_document
-from qa.ingest.clean import clean_article, clean_text, is_boilerplate, strip_controls
+from qa.ingest.clean import clean_article, clean_text, is_boilerplate
 from qa.models import RawArticle
+from qa.text.controls import strip_controls
 from qa.text.spans import fold_ws, sentence_spans
 from qa.text.tokens import count_tokens
 
