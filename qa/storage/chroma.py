@@ -8,6 +8,7 @@ project's embedder and passed in, so Chroma's default one (which downloads a mod
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -16,6 +17,14 @@ from qa.errors import IndexDamagedError, IndexMissingError, InputError, StoreUna
 
 if TYPE_CHECKING:
     from qa.config import Settings
+
+# chromadb shares one ``System`` per embedded folder within a process, but creates it with an
+# unlocked check-then-act: threads opening the same folder at once see a half-started system
+# (KeyError, "no attribute 'bindings'", "Could not connect to tenant"). Every embedded client is
+# therefore created under this lock. Calls through a created client need no lock: the embedded
+# Rust bindings are thread-safe. Server clients share nothing (chromadb gives each its own
+# system) and are not locked, so a hung server never blocks another thread's index.
+_EMBEDDED_CLIENT_LOCK = threading.Lock()
 
 
 def parse_chroma_url(value: str) -> tuple[str, int, bool]:
@@ -61,7 +70,10 @@ def connect(settings: Settings, create: bool):
         raise IndexMissingError(f"no index at {path}: run 'qa ingest PATH' first")
     path.mkdir(parents=True, exist_ok=True)
     try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        with _EMBEDDED_CLIENT_LOCK:
+            # resolved: chromadb shares a System by the path string, and "idx" and "/abs/idx"
+            # must not get two on one SQLite file
+            return chromadb.PersistentClient(path=str(path.resolve()), settings=chroma_settings)
     except Exception as exc:
         if not _unreadable_database(exc):
             raise

@@ -8,6 +8,7 @@ of an index costs no model import.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -47,22 +48,36 @@ def normalise(rows: np.ndarray) -> np.ndarray:
 
 _CACHE_LIMIT = 100_000  # vectors kept per process (~150 MB for MiniLM) before the cache starts over
 _VECTOR_CACHE: dict[tuple[str, str], np.ndarray] = {}  # (model name, text) -> vector
+_CACHE_LOCK = threading.Lock()  # guards _VECTOR_CACHE: qa.api may be called from several threads
 
 
 def cached_vectors(embedder: Embedder, texts: list[str]) -> np.ndarray:
     """Vectors of ``texts`` (one row each, in order), each text embedded once per process and
-    model: a question set or a briefing meets the same sentences and words again and again."""
+    model: a question set or a briefing meets the same sentences and words again and again.
+
+    Thread-safe: the cache is read and written under a lock (never while embedding), and the
+    result is built from this call's own references, so another thread clearing the cache at
+    its limit cannot take a vector away between lookup and use."""
     model = getattr(embedder, "model_name", "")
-    todo = [t for t in dict.fromkeys(texts) if (model, t) not in _VECTOR_CACHE]
-    if len(_VECTOR_CACHE) + len(todo) > _CACHE_LIMIT:
-        _VECTOR_CACHE.clear()
-        todo = list(dict.fromkeys(texts))
-    if todo:
-        for t, v in zip(todo, embedder.embed_documents(todo), strict=True):
-            _VECTOR_CACHE[(model, t)] = v
     if not texts:
         return np.zeros((0, max(int(getattr(embedder, "dim", 0) or 0), 1)), dtype=np.float32)
-    return np.stack([_VECTOR_CACHE[(model, t)] for t in texts])
+    unique = list(dict.fromkeys(texts))
+    found: dict[str, np.ndarray] = {}
+    with _CACHE_LOCK:
+        for t in unique:
+            vec = _VECTOR_CACHE.get((model, t))
+            if vec is not None:
+                found[t] = vec
+    todo = [t for t in unique if t not in found]
+    if todo:
+        fresh = dict(zip(todo, embedder.embed_documents(todo), strict=True))
+        found.update(fresh)
+        with _CACHE_LOCK:
+            if len(_VECTOR_CACHE) + len(fresh) > _CACHE_LIMIT:
+                _VECTOR_CACHE.clear()
+                fresh = found  # start over with everything this call needs
+            _VECTOR_CACHE.update(((model, t), v) for t, v in fresh.items())
+    return np.stack([found[t] for t in texts])
 
 
 class OpenAIEmbedder:
@@ -105,6 +120,9 @@ def model_name_for(settings: Settings) -> str:
     return settings.embedding.model or OPENAI_EMBEDDING_MODEL
 
 
+_LOCAL_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _cached_local(batch_size: int, cache_dir: str, runtime: str) -> LocalEmbedder:
     from qa.storage.local_model import LocalEmbedder
@@ -118,4 +136,5 @@ def get_embedder(settings: Settings) -> Embedder:
         return OpenAIEmbedder(settings)
     model_name_for(settings)  # refuses a model the local backend does not have
     cache_dir = str(Path(settings.index.cache_dir).resolve())
-    return _cached_local(settings.embedding.batch_size, cache_dir, settings.embedding.runtime)
+    with _LOCAL_LOCK:  # lru_cache may run the factory twice for threads arriving together
+        return _cached_local(settings.embedding.batch_size, cache_dir, settings.embedding.runtime)
