@@ -98,8 +98,24 @@ def extractive_briefing(
     chosen = mmr(list(scores), sims, limit, lam=_MMR_LAMBDA, duplicate=_NEAR_DUPLICATE)  # never a near-duplicate
     # Keep the articles' order within a section: it reads as reporting, not a shuffle.
     chosen.sort(key=lambda i: (candidates[i][0].date or "", candidates[i][0].source, candidates[i][1].position))
-    for i in chosen:
+    verdicts = _kinds_above(settings, vecs[chosen], [candidates[i][1].text for i in chosen])
+    for i, kinds in zip(chosen, verdicts, strict=True):
         _, sent = candidates[i]
-        heading = section_of(sent.text, dict(zip(PROTOTYPES, proto_sims[i].tolist(), strict=True)))
+        heading = section_of(sent.text, dict(zip(PROTOTYPES, proto_sims[i].tolist(), strict=True)), kinds)
         sections.setdefault(heading, []).append(f"{sent.text} {format_markers([numbering.cite(sent.chunk, sent.span).id])}")
     return points, sections, numbering.citations
+
+
+def _kinds_above(settings: Settings, vectors, texts: list[str]) -> list[dict[str, float]]:
+    """Per sentence, the event kinds the learned classifier gives it, each with its probability
+    over that kind's threshold; all empty when no classifier fits the embedding model."""
+    from qa.events.classifier import load_classifier
+    from qa.storage.embedders import model_name_for
+
+    clf = load_classifier()
+    if clf is None or clf.model != model_name_for(settings) or not texts:
+        return [{} for _ in texts]
+    return [
+        {k: p / clf.thresholds[k] for k, p in zip(clf.kinds, row, strict=True) if p >= clf.thresholds[k]}
+        for row in clf.probabilities(vectors, texts)
+    ]

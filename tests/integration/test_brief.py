@@ -159,3 +159,23 @@ def test_every_listed_source_is_cited_in_the_body(tmp_path, session_cache):
     body, _, listed = b.markdown.partition("## Sources")
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", body)}
     assert {int(n) for n in re.findall(r"^(\d+)\. ", listed, re.M)} <= cited
+
+
+def test_business_news_is_background_not_alliances_or_exercises(tmp_path, session_cache, bbc_path):
+    """Company "agreements", a think tank's "exercise" and party "alliances" in BBC business and
+    politics news go under Background: the kind classifier places a sentence under a military
+    heading, and without its verdict only a sentence with a military word is placed by cue words."""
+    import json
+
+    from qa.brief.compose import write_briefing
+    from qa.config import Settings
+    from qa.ingest.pipeline import ingest
+
+    rows = [json.loads(ln) for ln in bbc_path.read_text(encoding="utf-8").splitlines()[:50]]
+    feed = tmp_path / "bbc50.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    s = Settings.from_flat(index_dir=tmp_path / "index", cache_dir=session_cache, extractive=True)
+    ingest([feed], s)
+    b = write_briefing(s)
+    assert set(b.sections) <= {"Background"}, b.sections
+    assert any("agreement" in x for x in b.sections.get("Background", [])), b.sections

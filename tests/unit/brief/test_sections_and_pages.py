@@ -15,12 +15,23 @@ from qa.models import Citation
 LOW = {"Exercises": 0.1, "Alliances and alignments": 0.2, "Deployments": 0.3}
 
 
-def test_sentences_go_under_headings_by_cue_words_then_by_prototype():
-    assert section_of("China and Belarus began joint drills near Brest.", LOW) == "Exercises"
+def test_sentences_go_under_headings_by_the_classifier_then_cue_words_then_by_prototype():
+    # the classifier's verdict first
+    assert section_of("Finland joined the alliance.", LOW, {"alliance": 1.2}) == "Alliances and alignments"
+    assert section_of("Officials met in Minsk.", LOW, {"deployment": 1.1}) == "Deployments"
+    # of several kinds, the one the cue words name, else the furthest above its threshold
+    both = {"deployment": 1.3, "exercise": 1.1}
+    assert section_of("China will send troops to Russia for joint military exercises.", LOW, both) == "Exercises"
+    assert section_of("Officials met in Minsk.", LOW, both) == "Deployments"
+    # without one, military sentences by cue words, then by prototype
+    assert section_of("China and Belarus began joint military drills near Brest.", LOW) == "Exercises"
     assert section_of("Russia deployed troops to Belarus.", LOW) == "Deployments"
-    assert section_of("Finland joined the alliance.", LOW) == "Alliances and alignments"
+    assert section_of("Russian troops and their allies are in Belarus.", LOW) == "Alliances and alignments"
+    assert section_of("Military officials met in Minsk.", LOW | {"Deployments": 0.5}) == "Deployments"
+    # and business or politics words with no military one are no alignment, exercise or deployment
+    assert section_of("Peugeot and Mitsubishi signed a technology-sharing agreement.", LOW) == "Background"
+    assert section_of("Finland joined the alliance.", LOW | {"Alliances and alignments": 0.6}) == "Background"
     assert section_of("The minister will exercise restraint, officials said.", LOW) == "Background"
-    assert section_of("Officials met in Minsk.", LOW | {"Deployments": 0.5}) == "Deployments"
 
 
 def _citation(n: int, quote: str = "Russia's troops & Belarus <held> drills.") -> Citation:
