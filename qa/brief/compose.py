@@ -27,12 +27,15 @@ from qa.events.relations import Relation, relations
 from qa.models import Citation
 from qa.retrieval.articles import load_articles
 from qa.text.dates import parse_range
+from qa.text.spans import clip
 
 if TYPE_CHECKING:
     from qa.config import Settings
     from qa.llm.chat import ChatLLM
 
 log = logging.getLogger(__name__)
+
+_TITLE_TOPIC = 100  # characters of the topic in a briefing's title
 
 EXTRACTIVE_LABEL = (
     "Extractive briefing (no LLM): bullets under the section headings are sentences quoted verbatim "
@@ -104,7 +107,8 @@ def write_briefing(
         what = f"about {topic!r}" if topic else "in the index"
         when = " in that date range" if since or until else ""
         raise QAError(f"no articles {what}{when}: nothing to brief")
-    title = f"Briefing: {topic}" if topic else "Briefing: military exercises, deployments and alliances"
+    # a title is a line: a topic pasted from a page is folded and cut (the JSON keeps it whole)
+    title = f"Briefing: {clip(topic, _TITLE_TOPIC)}" if topic else "Briefing: military exercises, deployments and alliances"
     written = None
     if llm is not None:
         from qa.retrieval.support import SupportChecker

@@ -72,6 +72,10 @@ def test_topic_briefing(seed_index, session_cache):
     assert "Vostok" in b.markdown
     assert all("001_" in src for e in b.events for src in e.sources)
     check_briefing(s, b.to_dict())
+    long_topic = "Vostok exercise\n" + "and its participants " * 400
+    long = write_briefing(s, topic=long_topic)
+    assert long.title.startswith("Briefing: Vostok exercise and its") and len(long.title) <= 120
+    assert "\n" not in long.title and long.to_dict()["topic"] == long_topic
 
 
 def test_fixture_briefing(tmp_path_factory, session_cache):
