@@ -104,7 +104,7 @@ def write_briefing(
     since, until = parse_range(since, until)
     articles = load_articles(settings, topic=topic, since=since, until=until)
     if not articles:
-        what = f"about {topic!r}" if topic else "in the index"
+        what = f"about {clip(topic, _TITLE_TOPIC)!r}" if topic else "in the index"
         when = " in that date range" if since or until else ""
         raise QAError(f"no articles {what}{when}: nothing to brief")
     # a title is a line: a topic pasted from a page is folded and cut (the JSON keeps it whole)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from qa.errors import QAError
 from tests.conftest import FIXTURES_DIR
 from tests.events_helpers import BOILERPLATE, assert_quote_verbatim, bullets, markers
 
@@ -72,10 +73,13 @@ def test_topic_briefing(seed_index, session_cache):
     assert "Vostok" in b.markdown
     assert all("001_" in src for e in b.events for src in e.sources)
     check_briefing(s, b.to_dict())
-    long_topic = "Vostok exercise\n" + "and its participants " * 400
+    long_topic = "Vostok exercise\n" + "Vostok " * 1500
     long = write_briefing(s, topic=long_topic)
-    assert long.title.startswith("Briefing: Vostok exercise and its") and len(long.title) <= 120
+    assert long.title.startswith("Briefing: Vostok exercise Vostok") and len(long.title) <= 120
     assert "\n" not in long.title and long.to_dict()["topic"] == long_topic
+    with pytest.raises(QAError) as missing:  # and the error line stays a line
+        write_briefing(s, topic="Zapad manoeuvres\n" + "nowhere " * 1500)
+    assert len(str(missing.value)) < 200 and "\n" not in str(missing.value)
 
 
 def test_fixture_briefing(tmp_path_factory, session_cache):
