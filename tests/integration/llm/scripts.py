@@ -10,6 +10,13 @@ import re
 from tests.fake_openai import Reply
 
 
+def llm_settings(seed_index, srv, **extra):
+    """Settings over the seed index with the scripted server as the LLM."""
+    from qa.config import load_settings
+
+    return load_settings(index_dir=seed_index, llm_base_url=srv.base_url, llm_api_key="test", **extra)
+
+
 def source_number(user: str, needle: str) -> int:
     """The [n] of the <source> block whose text contains ``needle``."""
     for m in re.finditer(r'<source id="(\d+)"[^>]*>\n(.*?)\n</source>', user, re.S):

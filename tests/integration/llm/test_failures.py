@@ -10,31 +10,19 @@ import time
 import pytest
 
 from qa.answering.answer import answer_question
-from qa.config import load_settings
 from qa.errors import LLMError
 from tests.conftest import run_main
 from tests.fake_openai import PROFILES, FakeOpenAI, Reply
-from tests.integration.llm.scripts import model
+from tests.integration.llm.scripts import llm_settings, model
 
 QUESTION = "How long will the China-Belarus exercise last?"
-
-
-@pytest.fixture
-def server(seed_settings, monkeypatch):
-    with FakeOpenAI() as srv:
-        monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
-        yield srv
-
-
-def _settings(seed_index, srv, **extra):
-    return load_settings(index_dir=seed_index, llm_base_url=srv.base_url, llm_api_key="test", **extra)
 
 
 def test_a_cut_stream_is_retried(seed_index, server):
     server.push(Reply("The joint exercise lasts", cut_after=3), model)
     shown: list[str] = []
     restarts: list[int] = []
-    a = answer_question(QUESTION, _settings(seed_index, server, llm_max_retries=1), on_token=shown.append,
+    a = answer_question(QUESTION, llm_settings(seed_index, server, llm_max_retries=1), on_token=shown.append,
                         on_restart=lambda: (restarts.append(1), shown.clear()))
     assert not a.abstained and a.answer == "The joint exercise lasts 11 days [1]."
     assert restarts == [1] and "".join(shown) == a.answer and len(server.chat_requests) == 2
@@ -43,7 +31,7 @@ def test_a_cut_stream_is_retried(seed_index, server):
 def test_a_stream_cut_every_time_is_an_error_not_an_abstention(seed_index, server):
     server.push(Reply("The joint exercise lasts", cut_after=3), Reply("The joint", cut_after=2))
     with pytest.raises(LLMError, match="cut its reply off mid-way") as err:
-        answer_question(QUESTION, _settings(seed_index, server, llm_max_retries=1), on_token=lambda t: None)
+        answer_question(QUESTION, llm_settings(seed_index, server, llm_max_retries=1), on_token=lambda t: None)
     assert "cannot connect" not in str(err.value) and "\n" not in str(err.value)
 
 
@@ -84,7 +72,7 @@ def test_streams_without_usage_are_fine(seed_index):
     with FakeOpenAI(stream_usage=False) as srv:
         srv.push(model)
         tokens: list[str] = []
-        a = answer_question(QUESTION, _settings(seed_index, srv), on_token=tokens.append)
+        a = answer_question(QUESTION, llm_settings(seed_index, srv), on_token=tokens.append)
         assert srv.chat_requests[-1].stream and not a.abstained and "".join(tokens) == a.answer
 
 

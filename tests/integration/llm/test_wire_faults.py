@@ -16,22 +16,11 @@ from qa.answering.answer import answer_question
 from qa.config import load_settings
 from qa.errors import LLMError
 from tests.conftest import run_main
-from tests.fake_openai import FakeOpenAI, Reply
-from tests.integration.llm.scripts import model, source_number
+from tests.fake_openai import Reply
+from tests.integration.llm.scripts import llm_settings, model, source_number
 
 QUESTION = "How long will the China-Belarus exercise last?"
 LONG = " ".join(["The joint exercise lasts eleven days."] * 20)  # 120 words
-
-
-@pytest.fixture
-def server(seed_settings, monkeypatch):
-    with FakeOpenAI() as srv:
-        monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
-        yield srv
-
-
-def _settings(seed_index, srv, **extra):
-    return load_settings(index_dir=seed_index, llm_base_url=srv.base_url, llm_api_key="test", **extra)
 
 
 def _one_line(err: str) -> str:
@@ -45,7 +34,7 @@ def test_a_trickling_stream_stops_at_the_timeout(seed_index, server):
     server.push(Reply(LONG, drip=0.2))  # 120 words, one every 0.2 s: 24 s, each read well in time
     started = time.perf_counter()
     with pytest.raises(LLMError) as err:
-        answer_question(QUESTION, _settings(seed_index, server, llm_timeout=1, llm_max_retries=0), on_token=lambda t: None)
+        answer_question(QUESTION, llm_settings(seed_index, server, llm_timeout=1, llm_max_retries=0), on_token=lambda t: None)
     assert time.perf_counter() - started < 10
     assert str(err.value).startswith("LLM request took longer than 1 s") and "\n" not in str(err.value)
 
@@ -144,7 +133,7 @@ def test_control_characters_and_lone_surrogates_never_leave_a_reply(server, caps
 def test_a_streamed_reply_is_cleaned_token_by_token(seed_index, server):
     server.push(_dirty)
     shown: list[str] = []
-    a = answer_question(QUESTION, _settings(seed_index, server), on_token=shown.append)
+    a = answer_question(QUESTION, llm_settings(seed_index, server), on_token=shown.append)
     streamed = "".join(shown)
     assert not a.abstained and "\x00" not in streamed and "\ud800" not in streamed and "\x1b" not in streamed
     assert streamed.startswith("The joint exercise lasts 11 days")
