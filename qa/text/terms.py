@@ -15,6 +15,7 @@ No model here: Snowball stemming, a stop list and a few spelling rules.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 # Function words: never searched for, never required, never evidence.
@@ -85,11 +86,18 @@ def fold_spelling(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer
+_LOCAL = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _stemmer():
+    """This thread's Snowball stemmer: one keeps the word being stemmed in its own state, so two
+    threads sharing one corrupt each other's words (an IndexError, or a wrong stem)."""
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=200_000)
