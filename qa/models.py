@@ -127,6 +127,7 @@ class IngestReport:
     warnings: list[SkippedInput] = field(default_factory=list)
     chunks_written: int = 0
     chunks_deleted: int = 0
+    chunks_moved: int = 0  # relabelled as another input's: a renamed file, a moved JSONL line
     collection: str = ""
 
     def to_dict(self) -> dict:
@@ -138,6 +139,7 @@ class IngestReport:
             "warnings": [asdict(w) for w in self.warnings],
             "chunks_written": self.chunks_written,
             "chunks_deleted": self.chunks_deleted,
+            "chunks_moved": self.chunks_moved,
             "collection": self.collection,
             "documents": {
                 "added": self.added,

@@ -4,6 +4,10 @@ Each document's chunks are written in one upsert with ids derived from its conte
 a document's stale chunks are deleted only after its new ones are in. So a ``kill -9`` at any
 point leaves either the old or the new version (plus, at worst, leftovers that the next run
 of the same command detects by chunk count and clears).
+
+A text is stored once, owned by one input (a file, or a JSONL record keyed by its id or line).
+A text that an input of this run holds is never dropped as another input's old version, and
+one owned by an input that no longer holds it is relabelled at the end of the run (``finish``).
 """
 
 from __future__ import annotations
@@ -63,19 +67,24 @@ def ingest(
             name = display_name(path.name)
             if progress:
                 progress(done, total, name)
+            whole = True  # every line of the file was read and held an article
             for item in _articles(path, settings.ingest):
                 if isinstance(item, SkippedInput):
                     report.skipped.append(item)
+                    whole = False
                 else:
                     writer.add(item)
                 done += 1
                 if progress:
                     progress(min(done, total), total, item.source if isinstance(item, RawArticle) else name)
+            if whole and path.suffix.lower() == ".jsonl":
+                writer.read_whole.add(display_name(path.resolve()))
         writer.flush()
+        writer.finish()
         report.warnings.extend(_date_warnings(writer.bad_dates))
         if progress:
             progress(total, total, "")
-        if report.chunks_written or report.chunks_deleted:
+        if report.chunks_written or report.chunks_deleted or report.chunks_moved:
             store.bump_revision()
     return report
 
@@ -106,6 +115,14 @@ class _Writer:
         self.pending: list[_Pending] = []
         self.pending_chunks = 0
         self.seen_keys: set[str] = set()
+        # This run's reading: which text each input holds, and the first input holding each text.
+        # A text some input holds is never dropped as another input's old version (two files
+        # with one text, a JSONL record whose line moved), and one indexed under another input
+        # is settled at the end, when it is known whether that input still holds it.
+        self.current: dict[str, str] = {}  # source_key -> doc_id
+        self.claimed: dict[str, str] = {}  # doc_id -> source_key
+        self.elsewhere: list[tuple[Document, str]] = []  # (document, label) indexed under another input
+        self.read_whole: set[str] = set()  # JSONL files whose every line was read in this run
         # Unreadable metadata date -> (article, file, date found in the text) of each article
         # that had it: one feed can give thousands the same value ("2004-2005"), reported once.
         self.bad_dates: dict[str, list[tuple[str, str, str | None]]] = {}
@@ -127,6 +144,8 @@ class _Writer:
             return
         if raw.date and normalise_date(raw.date) is None and not doc.date_period:
             self.bad_dates.setdefault(raw.date, []).append((label, str(raw.path), doc.date))
+        self.current[doc.source_key] = doc.doc_id
+        self.claimed.setdefault(doc.doc_id, doc.source_key)
         old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
         known = self.docs.get(doc.doc_id)
         if known and known[1] == known[2]:
@@ -135,8 +154,7 @@ class _Writer:
             if owner == doc.source_key:
                 (self.report.updated if old_versions else self.report.unchanged).append(label)
             else:
-                self.report.skipped.append(SkippedInput(label, f"same article as {Path(owner.split('#')[0]).name}"
-                                                        f"{'#' + owner.split('#', 1)[1] if '#' in owner else ''}, already indexed"))
+                self.elsewhere.append((doc, label))
             return
         if any(p.doc.doc_id == doc.doc_id for p in self.pending):
             self.report.skipped.append(SkippedInput(label, "same article as another file in this run"))
@@ -183,12 +201,52 @@ class _Writer:
         self.pending.clear()
         self.pending_chunks = 0
 
+    def finish(self) -> None:
+        """Settle what depends on the whole run. A text indexed under another input moves to this
+        one when that input no longer holds it (a renamed file, a JSONL line that moved up), and
+        is a duplicate otherwise. Records gone from a JSONL file read whole are dropped."""
+        for doc, label in self.elsewhere:
+            owner = self.docs[doc.doc_id][0]
+            if owner == doc.source_key:
+                self.report.unchanged.append(label)
+            elif owner in self.current or not self._holds_elsewhere(owner):
+                if self.current.get(owner) == doc.doc_id:  # two inputs, one text
+                    self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
+                    continue
+                self.report.chunks_moved += self.store.move_document(doc.doc_id, doc.source_key, doc.source, str(doc.path.resolve()))
+                self.keys.get(owner, set()).discard(doc.doc_id)
+                self.keys.setdefault(doc.source_key, set()).add(doc.doc_id)
+                self.docs[doc.doc_id] = (doc.source_key, *self.docs[doc.doc_id][1:])
+                self.report.updated.append(label)
+            else:
+                self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
+        gone = {k for k in self.keys if k not in self.seen_keys and any(k.startswith(f + "#") for f in self.read_whole)}
+        for key in gone:
+            self._drop_versions(set(self.keys.get(key, set())))
+
+    def _holds_elsewhere(self, owner: str) -> bool:
+        """Whether ``owner``, an input not read in this run, may still hold its text: its file
+        exists (a JSONL record's file: the key cut at a '#'), and, for a record of a JSONL file
+        read whole in this run, the record is still in it."""
+        if any(owner.startswith(f + "#") for f in self.read_whole):
+            return False
+        cuts = [owner, *(owner[: i] for i, ch in enumerate(owner) if ch == "#")]
+        return any(Path(c).is_file() for c in cuts)
+
     def _drop_versions(self, doc_ids: set[str]) -> None:
         for doc_id in doc_ids:
+            if doc_id in self.claimed:  # the text of an input of this run: not an old version
+                continue
             ids = self.store.ids_where({"doc_id": doc_id})
             self.report.chunks_deleted += self.store.delete_ids(ids)
             key = self.docs.pop(doc_id, ("", 0, 0))[0]
             self.keys.get(key, set()).discard(doc_id)
+
+
+def _shown(key: str) -> str:
+    """An input as a reader knows it: the file name, and a JSONL record's id after '#'."""
+    path, sep, record = key.partition("#") if not Path(key).is_file() else (key, "", "")
+    return f"{Path(path).name}{sep}{record}"
 
 
 def _refusal(doc: Document, limits: IngestSettings) -> str | None:

@@ -86,14 +86,17 @@ def _location(store: ChunkStore) -> str:
 
 
 def cache_dir_for(store: ChunkStore) -> Path:
-    digest = hashlib.sha256(_location(store).encode()).hexdigest()[:10]
+    # The collection's id too: an index deleted and rebuilt at the same place starts again at
+    # the same revisions and counts, and must not meet the old index's cache.
+    key = f"{_location(store)}\0{store.collection.id}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
     return Path(store.settings.index.cache_dir) / "bm25" / f"{store.name}-{digest}"
 
 
 def get_lexicon(store: ChunkStore) -> Lexicon:
     """The BM25 lexicon for the index's current state: from memory, the disk cache, or built."""
     revision, count = store.current_state()
-    key = (_location(store), store.name, revision, count)
+    key = (_location(store), store.name, str(store.collection.id), revision, count)
     with _memory_lock:
         cached = _memory.get(key)
     if cached is not None:

@@ -115,7 +115,8 @@ class ChunkStore:
     def bump_revision(self) -> None:
         """Move the index to a new revision. Every write call (one upsert, one delete) does this
         first, so each revision sees at most one write, and that write changes the count (new ids
-        in, existing ids out; rewriting an id rewrites the same content, ids being content hashes).
+        in, existing ids out; rewriting an id rewrites the same content, ids being content hashes;
+        a relabel, which keeps the count, bumps again after it: ``move_document``).
         So (revision, count) names one content of the index, and a process killed anywhere leaves
         a state no cache was built for: nothing has to be repaired by the next run."""
         meta = self._metadata_now()
@@ -243,6 +244,20 @@ class ChunkStore:
         for start in range(0, len(ids), _PAGE):
             self.bump_revision()
             self.collection.delete(ids=ids[start : start + _PAGE])
+        return len(ids)
+
+    def move_document(self, doc_id: str, source_key: str, source: str, path: str) -> int:
+        """Label a document's chunks as another input's (a renamed file, a JSONL record whose
+        line moved): same text and vectors, new name. The update keeps the count, so a second
+        bump after it makes the new labels a state of their own (see ``bump_revision``)."""
+        ids = self.ids_where({"doc_id": doc_id})
+        if ids:
+            self.bump_revision()
+            label = {"source_key": source_key, "source": source, "path": path}
+            for start in range(0, len(ids), _PAGE):
+                page = ids[start : start + _PAGE]
+                self.collection.update(ids=page, metadatas=[dict(label) for _ in page])
+            self.bump_revision()
         return len(ids)
 
     def ids_where(self, where: dict) -> list[str]:

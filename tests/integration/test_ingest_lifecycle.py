@@ -1,0 +1,116 @@
+"""An index kept in step with its inputs over several runs: records of a JSONL file that move
+or go, two files with one text of which one is edited, a renamed file, an index rebuilt where
+another was. Each run must leave every text that an input holds indexed, once, under that
+input's name, and nothing of what no input holds any more (JSONL records); found by a probe."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from qa.api import ask, list_sources, remove_source
+from qa.ingest.pipeline import ingest
+from qa.storage.store import open_store
+from tests.conftest import run_qa
+
+
+def _texts(settings) -> dict[str, str]:
+    """source -> the document's text (its chunks joined)."""
+    out: dict[str, list[str]] = {}
+    for _id, meta, text in sorted(open_store(settings).iter_records(documents=True), key=lambda r: (r[1]["source"], r[1]["chunk_index"])):
+        out.setdefault(meta["source"], []).append(text or "")
+    return {k: " ".join(v) for k, v in out.items()}
+
+
+def _article(letter: str, days: int) -> str:
+    return (f"Exercise {letter}lpha took place near the town of {letter}ville. Troops from {letter}land "
+            f"joined the drill for {days} days. The commander said the {letter}-drill went well.")
+
+
+def _feed(path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_jsonl_line_deleted_above_others_keeps_them_under_their_new_lines(tmp_path, settings):
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    rows = [{"title": f"Article {c}", "text": _article(c, n)} for c, n in (("A", 5), ("B", 6), ("C", 7))]
+    _feed(feed, rows)
+    ingest([feed.parent], settings)
+    _feed(feed, rows[1:])  # no ids: records are keyed by line, and every line moves up
+    report = ingest([feed.parent], settings)
+    texts = _texts(settings)
+    assert set(texts) == {"feed.jsonl#line1", "feed.jsonl#line2"}, report
+    assert "Bland" in texts["feed.jsonl#line1"] and "Cland" in texts["feed.jsonl#line2"]
+    assert report.chunks_written == 0 and report.chunks_moved == 2  # relabelled, not re-embedded
+    again = ingest([feed.parent], settings)
+    assert len(again.unchanged) == 2 and again.chunks_written == again.chunks_deleted == again.chunks_moved == 0
+    answer = ask("How many days did troops from Bland drill?", settings.with_overrides(extractive=True))
+    assert [c.source for c in answer.citations][:1] == ["feed.jsonl#line1"]
+
+
+def test_a_record_gone_from_a_jsonl_file_read_whole_is_dropped_but_not_when_a_line_failed(tmp_path, settings):
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"id": c, "text": _article(c, n)} for c, n in (("a", 5), ("b", 6), ("c", 7))]
+    _feed(feed, rows)
+    ingest([feed], settings)
+    feed.write_text(json.dumps(rows[0]) + "\n{broken\n" + json.dumps(rows[2]) + "\n", encoding="utf-8")
+    ingest([feed], settings)  # a line that cannot be read may be record b: b is kept
+    assert set(_texts(settings)) == {"feed.jsonl#a", "feed.jsonl#b", "feed.jsonl#c"}
+    _feed(feed, [rows[0], rows[2]])
+    report = ingest([feed], settings)
+    assert set(_texts(settings)) == {"feed.jsonl#a", "feed.jsonl#c"} and report.chunks_deleted == 1
+
+
+def test_editing_one_of_two_files_with_one_text_keeps_the_other(tmp_path, settings):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(f"Zorya drill\n\n{_article('Z', 11)}\n", encoding="utf-8")
+    first = ingest([folder], settings)
+    assert [s.reason for s in first.skipped] == ["same article as another file in this run"]
+    (folder / "a.txt").write_text(f"Zorya drill\n\n{_article('Z', 12)}\n", encoding="utf-8")
+    ingest([folder], settings)
+    texts = _texts(settings)
+    assert "12 days" in texts["a.txt"] and "11 days" in texts["b.txt"], texts
+
+
+def test_a_renamed_file_is_cited_and_removed_by_its_new_name(tmp_path, settings):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "old.txt").write_text(f"Zorya drill\n\n{_article('Z', 11)}\n", encoding="utf-8")
+    ingest([folder], settings)
+    (folder / "old.txt").rename(folder / "new.txt")
+    report = ingest([folder], settings)
+    assert [s.source for s in list_sources(settings)] == ["new.txt"] and report.updated == ["new.txt"]
+    answer = ask("How long did troops from Zland drill?", settings.with_overrides(extractive=True))
+    assert {c.source for c in answer.citations} == {"new.txt"}
+    assert len(remove_source("new.txt", settings)) == 1 and list_sources(settings) == []
+
+
+def test_a_copy_elsewhere_of_an_indexed_file_is_still_a_duplicate(tmp_path, settings):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(f"Zorya drill\n\n{_article('Z', 11)}\n", encoding="utf-8")
+    shutil.copy(tmp_path / "a" / "one.txt", tmp_path / "b" / "two.txt")
+    ingest([tmp_path / "a"], settings)
+    report = ingest([tmp_path / "b"], settings)  # one.txt, not read this run, still holds the text
+    assert [s.reason for s in report.skipped] == ["same article as one.txt, already indexed"]
+    assert [s.source for s in list_sources(settings)] == ["one.txt"]
+
+
+def test_an_index_rebuilt_where_another_was_does_not_meet_the_old_lexicon_cache(tmp_path):
+    # separate processes, as a user rebuilds an index: one process cannot delete an index it has open
+    index = ["--index-dir", str(tmp_path / "index")]
+    for name, text in (("a.txt", _article("A", 5)), ("b.txt", "The frigate Kestrel sailed from Portsmouth to patrol the Baltic with Danish minehunters for three weeks.")):
+        folder = tmp_path / name.removesuffix(".txt")
+        folder.mkdir()
+        (folder / name).write_text(f"Title {name}\n\n{text}\n", encoding="utf-8")
+    assert run_qa(*index, "ingest", str(tmp_path / "a")).returncode == 0
+    assert run_qa(*index, "ask", "Where did the exercise take place?").returncode == 0  # caches BM25
+    shutil.rmtree(tmp_path / "index")
+    assert run_qa(*index, "ingest", str(tmp_path / "b")).returncode == 0  # same revision and count
+    out = run_qa(*index, "ask", "Kestrel", "--source", "b.txt", "--json")
+    assert out.returncode == 0, out.stderr
+    retrieved = json.loads(out.stdout)["retrieved"]
+    assert retrieved and all("Kestrel" in r["text"] for r in retrieved)
