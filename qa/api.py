@@ -66,9 +66,10 @@ def list_sources(settings: Settings) -> list[SourceInfo]:
     return open_store(settings).sources()
 
 
-def remove_source(selector: str, settings: Settings) -> list[str]:
+def remove_source(selector: str, settings: Settings, *, on_wait: Callable[[Path], None] | None = None) -> list[str]:
     """Remove the document (or the records of one JSONL file) whose id, file name, source or
-    path matches ``selector``; a name that several files share is an ``InputError``."""
+    path matches ``selector``; a name that several files share is an ``InputError``.
+    ``on_wait(lock_path)`` is called when another process is writing and this one waits."""
     from qa.errors import IndexMissingError
     from qa.storage.locks import write_lock
 
@@ -78,7 +79,7 @@ def remove_source(selector: str, settings: Settings) -> list[str]:
     except IndexMissingError as exc:
         raise InputError(f"nothing to remove: {exc}") from None
     try:
-        with write_lock(settings):
+        with write_lock(settings, on_wait=on_wait):
             resolved = str(Path(selector).resolve())
             matches = [
                 s

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 
 import click
 
@@ -58,7 +59,7 @@ def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
             list(paths),
             settings,
             progress=progress,
-            on_wait=lambda p: console.print(f"waiting for another qa process to finish writing ({p}) ..."),
+            on_wait=lambda p: _waiting(console, p),
         )
     if as_json:
         emit_json(report.to_dict())
@@ -89,12 +90,16 @@ def remove_cmd(ctx, source, as_json):
     """Remove one document (by file name, path or id) from the index."""
     from qa import api
 
-    removed = api.remove_source(source, settings_for(ctx))
+    removed = api.remove_source(source, settings_for(ctx), on_wait=lambda p: _waiting(stderr_console(), p))
     if as_json:
         emit_json({"removed": removed})
     else:
         for name in removed:
             click.echo(f"removed {name}")
+
+
+def _waiting(console, lock: Path) -> None:
+    console.print(f"waiting for another qa process to finish writing ({lock}) ...")
 
 
 @cli.command("ask")

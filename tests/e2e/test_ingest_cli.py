@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -194,3 +195,31 @@ def test_two_concurrent_ingests_are_serialised(bbc_path, tmp_path):
     assert json.loads(second.stdout)["unchanged"] == 2
     assert json.loads(second.stdout)["chunks_written"] == 0
     _integrity(index_dir)
+
+
+def test_remove_waiting_for_another_writer_says_so(tmp_path):
+    from qa.config import load_settings
+    from qa.storage.locks import write_lock
+
+    index_dir = tmp_path / "index"
+    assert run_qa("--index-dir", str(index_dir), "ingest", str(copy_seeds(tmp_path / "seeds"))).returncode == 0
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:  # another writer, as far as the lock file can tell
+        with write_lock(load_settings(index_dir=index_dir)):
+            held.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert held.wait(30)
+    remove = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli.main", "--index-dir", str(index_dir), "remove", "000_52ce17c5f8e0b379.txt"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(3)
+    release.set()
+    holder.join()
+    out, err = remove.communicate(timeout=120)
+    assert remove.returncode == 0, err
+    assert "waiting for another qa process" in err and "000_52ce17c5f8e0b379.txt" in out
