@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from qa.errors import InputError
 from qa.models import Citation, StoredChunk
+from qa.text.controls import clean_query
 
 if TYPE_CHECKING:
     from qa.config import Settings
@@ -126,9 +127,9 @@ def answer_question(
     from qa.storage.embedders import get_embedder
 
     started = time.perf_counter()
-    if not question or not question.strip():
+    question = clean_query(question or "")
+    if not question:
         raise InputError("the question is empty")
-    question = " ".join(question.split())
     use_extractive = settings.llm.extractive if extractive is None else extractive
     if not use_extractive and llm is None:
         from qa.llm.chat import get_llm

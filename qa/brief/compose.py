@@ -26,6 +26,7 @@ from qa.events.record import Event
 from qa.events.relations import Relation, relations
 from qa.models import Citation
 from qa.retrieval.articles import load_articles
+from qa.text.controls import clean_query
 from qa.text.dates import parse_range
 from qa.text.spans import clip
 
@@ -102,6 +103,7 @@ def write_briefing(
     ``budget``: tiktoken tokens of sources (or notes) per LLM call, so the map-reduce scales past
     one context window. ``since``/``until`` as in ``qa.text.dates.parse_bound``."""
     since, until = parse_range(since, until)
+    topic = clean_query(topic) or None if topic is not None else None
     articles = load_articles(settings, topic=topic, since=since, until=until)
     if not articles:
         what = f"about {clip(topic, _TITLE_TOPIC)!r}" if topic else "in the index"

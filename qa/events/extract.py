@@ -36,6 +36,7 @@ from qa.events.record import KINDS, Event
 from qa.events.summary import finish_record
 from qa.models import Citation
 from qa.retrieval.articles import Article, load_articles
+from qa.text.controls import clean_query
 from qa.text.dates import is_iso, parse_range
 from qa.text.numbering import CitationNumbering
 
@@ -58,6 +59,7 @@ def extract_events(
     within ``since``/``until`` (as in ``qa.text.dates.parse_bound``). ``llm`` None: the offline
     extractor."""
     since, until = parse_range(since, until)
+    topic = clean_query(topic) or None if topic is not None else None
     if articles is None:
         articles = load_articles(settings, topic=topic, since=since, until=until)
     events = extract_llm(settings, articles, llm) if llm is not None else extract_offline(settings, articles)

@@ -17,6 +17,7 @@ from qa.models import Citation, StoredChunk
 from qa.retrieval.filters import Filters
 from qa.text.boilerplate import is_boilerplate
 from qa.text.citations import citation_for
+from qa.text.controls import clean_query
 from qa.text.dates import parse_range
 from qa.text.spans import Span, fold_ws, sentence_spans
 from qa.text.terms import content_terms
@@ -139,8 +140,9 @@ def load_articles(
         art.sentences = _sentences(text, chunks)
         articles.append(art)
     articles.sort(key=lambda a: (a.date or "", a.source))
-    if topic is not None and topic.strip():
-        articles = _apply_topic(settings, store, articles, topic.strip(), where)
+    topic = clean_query(topic) if topic is not None else None
+    if topic:
+        articles = _apply_topic(settings, store, articles, topic, where)
     return articles
 
 

@@ -63,3 +63,10 @@ def strip_controls(text: str) -> str:
         return m["trail"]
 
     return _UNPRINTABLE_RE.sub(replace, text)
+
+
+def clean_query(text: str) -> str:
+    """A question or topic as typed or pasted: no escape sequences or control characters (a
+    pasted "\\x1b[31mAUKUS" would otherwise be searched as "[31mAUKUS"), no lone surrogates,
+    whitespace runs as single spaces."""
+    return " ".join(strip_controls(valid_text(text)).split())

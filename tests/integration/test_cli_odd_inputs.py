@@ -151,3 +151,21 @@ def test_a_flag_wins_over_an_unusable_variable_and_an_unused_model_is_said(seed_
     assert code == 0 and "--model my-model is not used: no LLM is configured" in err
     code, _out, err = run_main(capsys, *index, "ask", "Who?", "--model", "")
     assert code == 2 and "llm_model" in err and len(err.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ pasted terminal escapes
+def test_a_question_or_topic_pasted_with_terminal_escapes_is_read_as_its_words(seed_index, capsys):
+    index = ["--index-dir", str(seed_index)]
+    plain, coloured = "How long will the exercise last?", "\x1b[31mHow long\x1b[0m will the\x00exercise last?\x1b]0;t\x07"
+    answers = []
+    for question in (plain, coloured):
+        code, out, err = run_main(capsys, *index, "ask", question, "--json")
+        assert code == 0, err
+        answers.append(json.loads(out))
+    assert answers[1]["question"] == plain
+    assert answers[1]["answer"] == answers[0]["answer"] and answers[1]["retrieved"] == answers[0]["retrieved"]
+    code, out, err = run_main(capsys, *index, "brief", "--topic", "\x1b[1mexercise\x1b[0m", "--json")
+    assert code == 0, err
+    assert json.loads(out)["title"] == "Briefing: exercise"
+    code, _out, err = run_main(capsys, *index, "ask", "\x1b[31m\x1b[0m")
+    assert code == 2 and "the question is empty" in err
