@@ -169,3 +169,13 @@ def test_a_question_or_topic_pasted_with_terminal_escapes_is_read_as_its_words(s
     assert json.loads(out)["title"] == "Briefing: exercise"
     code, _out, err = run_main(capsys, *index, "ask", "\x1b[31m\x1b[0m")
     assert code == 2 and "the question is empty" in err
+
+
+def test_nothing_to_brief_fails_while_no_events_is_an_empty_answer(seed_index, capsys):
+    index = ["--index-dir", str(seed_index)]
+    code, out, err = run_main(capsys, *index, "events", "--since", "2090-01-01", "--json")
+    assert code == 0, err
+    assert json.loads(out)["events"] == []
+    code, out, err = run_main(capsys, *index, "brief", "--since", "2090-01-01", "--json")
+    assert code == 1 and out == ""
+    assert "nothing to brief" in err and len(err.strip().splitlines()) == 1
