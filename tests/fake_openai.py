@@ -30,7 +30,7 @@ streams; "llamacpp" refuses tools and ``response_format`` with a 400 and fences 
 (tool call, JSON content, or prose). ``Reply(cut_after=n)`` ends the reply after ``n`` stream
 events (or half the body) and closes the connection: a reply cut off mid-way.
 ``Reply(drip=s)`` trickles: ``s`` seconds before each stream event, or before each byte of a plain
-reply. ``Reply(body=b"...", content_type=...)`` answers 200 with exactly those bytes (an HTML page,
+reply; ``server.embedding_drip = s`` does the same to every embeddings reply. ``Reply(body=b"...", content_type=...)`` answers 200 with exactly those bytes (an HTML page,
 broken JSON, a completion without choices).
 """
 
@@ -179,6 +179,7 @@ class FakeOpenAI:
         self.replies: deque[ReplySource] = deque()
         self.requests: list[Request] = []
         self.rejected: list[tuple[Request, str]] = []  # (request, reason) answered 400 before any script
+        self.embedding_drip = 0.0  # > 0: embeddings replies trickle, one byte every so many seconds
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -323,7 +324,13 @@ def _make_handler(server: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 server._reject(request, problem)
                 self._error(400, problem, "invalid_request_error")
                 return
-            self._json(200, embedding_answer(request.body, server.model))
+            try:
+                if server.embedding_drip:
+                    self._drip_json(embedding_answer(request.body, server.model), server.embedding_drip)
+                else:
+                    self._json(200, embedding_answer(request.body, server.model))
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (its deadline)
 
         # -------------------------------------------------------------- writers
         def _raw(self, reply: Reply) -> None:

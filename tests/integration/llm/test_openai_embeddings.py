@@ -58,3 +58,19 @@ def test_fake_vectors_are_deterministic_and_shaped():
     from tests.fake_openai import fake_vector
 
     assert fake_vector("Brest drills") == fake_vector("Brest drills") and len(fake_vector("x")) == EMBEDDING_DIM
+
+
+def test_a_trickling_embeddings_server_stops_at_the_timeout(tmp_path, monkeypatch, capsys):
+    import time
+
+    with FakeOpenAI() as srv:
+        srv.embedding_drip = 0.01  # each vector reply (kBs) one byte every 10 ms: minutes, each read in time
+        monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "index"))
+        monkeypatch.setenv("QA_EMBEDDING_BACKEND", "openai")
+        monkeypatch.setenv("QA_LLM_BASE_URL", srv.base_url)
+        monkeypatch.setenv("QA_LLM_TIMEOUT", "1")
+        monkeypatch.setenv("QA_LLM_MAX_RETRIES", "0")
+        started = time.perf_counter()
+        code, out, err = run_main(capsys, "ingest", str(SEEDS))
+        assert time.perf_counter() - started < 15
+        assert code != 0 and "took longer than 1 s" in err and len(err.strip().splitlines()) == 1
