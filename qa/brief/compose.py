@@ -20,7 +20,7 @@ from qa.brief.extractive import extractive_briefing
 from qa.brief.llm_brief import llm_briefing
 from qa.brief.markdown import render_markdown
 from qa.brief.sections import timeline
-from qa.errors import QAError
+from qa.errors import LLMError, QAError
 from qa.events.extract import extract_events, number_citations
 from qa.events.record import Event
 from qa.events.relations import Relation, relations
@@ -43,6 +43,7 @@ EXTRACTIVE_LABEL = (
     "from the articles; key points, timeline and events are built from cited event records."
 )
 LLM_LABEL = "Briefing written by {model} from the articles; every [n] was checked against the sources."
+EVENTS_OFFLINE_NOTE = "Its events were extracted offline (no LLM): the LLM failed at that step."
 
 
 @dataclass
@@ -127,13 +128,21 @@ def write_briefing(
         citations = _with_event_citations(citations, events)
         return Briefing(title, "extractive", topic, EXTRACTIVE_LABEL, key_points, sections, citations, events, articles=len(articles))
 
-    events = extract_events(settings, topic=topic, since=since, until=until, llm=llm, articles=articles)
+    label = LLM_LABEL.format(model=getattr(llm, "model", "an LLM"))
+    try:
+        events = extract_events(settings, topic=topic, since=since, until=until, llm=llm, articles=articles)
+    except LLMError as exc:
+        # The briefing is written and checked; a server failing at the events step costs the
+        # records their LLM reading, not the whole briefing.
+        log.warning("events extracted offline: the LLM failed at that step: %s", exc)
+        events = extract_events(settings, topic=topic, since=since, until=until, articles=articles)
+        label += " " + EVENTS_OFFLINE_NOTE
     number_citations(events, start=len(written.citations) + 1, existing=written.citations)
     return Briefing(
         title,
         "llm",
         topic,
-        LLM_LABEL.format(model=getattr(llm, "model", "an LLM")),
+        label,
         written.key_points,
         written.sections,
         _with_event_citations(written.citations, events),

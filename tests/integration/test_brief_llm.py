@@ -197,3 +197,20 @@ def test_llm_failure_is_one_line(seed_index, session_cache, server):
     assert res.returncode == 1
     assert res.stderr.strip().startswith("qa: error:") and "500" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
+def test_a_server_failing_at_the_events_step_keeps_the_written_briefing(seed_index, session_cache, server, caplog):
+    from qa.brief.compose import EVENTS_OFFLINE_NOTE, write_briefing
+    from qa.llm.chat import get_llm
+
+    def reply(request) -> Reply:
+        return Reply(status=500) if request.prompt_name == "events" else respond(request)
+
+    server.push(*([reply] * 40))
+    s = _settings(seed_index, session_cache, server)
+    data = write_briefing(s, llm=get_llm(s), budget=350).to_dict()
+    assert [r.prompt_name for r in server.chat_requests].count("events") == 1  # no call after the failure
+    assert data["mode"] == "llm" and "- China will take part in the Vostok exercises" in data["markdown"]
+    assert data["label"].endswith(EVENTS_OFFLINE_NOTE) and EVENTS_OFFLINE_NOTE in data["markdown"]
+    assert any(e["name"] == "Vostok" for e in data["events"])  # the offline extractor's records
+    assert "events extracted offline" in caplog.text and "500" in caplog.text
