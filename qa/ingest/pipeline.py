@@ -19,11 +19,12 @@ from pathlib import Path
 from qa.config import IngestSettings, Settings
 from qa.ingest.chunk import chunk_document
 from qa.ingest.clean import clean_article, normalise_date
-from qa.ingest.files import discover, display_name
+from qa.ingest.files import discover, display_name, display_path
 from qa.ingest.load import count_articles, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
 from qa.storage.embedders import Embedder, get_embedder
 from qa.storage.locks import write_lock
+from qa.storage.records import DocEntry, document_labels
 from qa.storage.store import ChunkStore
 
 # Called as progress(done_articles, total_articles, current_name); the CLI draws it with rich.
@@ -59,6 +60,7 @@ def ingest(
     report = IngestReport(skipped=list(skipped))
     with write_lock(settings, on_wait=on_wait):
         store = ChunkStore(settings, embedder.model_name, create=True)
+        store.settle()
         report.collection = store.name
         writer = _Writer(store, embedder, settings, report)
         total = sum(count_articles(path) for path in files) if progress else 0
@@ -78,7 +80,7 @@ def ingest(
                 if progress:
                     progress(min(done, total), total, item.source if isinstance(item, RawArticle) else name)
             if whole and path.suffix.lower() == ".jsonl":
-                writer.read_whole.add(display_name(path.resolve()))
+                writer.read_whole.add(str(display_path(path).resolve()))  # as its records' "path" label
         writer.flush()
         writer.finish()
         report.warnings.extend(_date_warnings(writer.bad_dates))
@@ -108,10 +110,10 @@ class _Writer:
         self.embedder = embedder
         self.settings = settings
         self.report = report
-        self.docs = store.doc_index()  # doc_id -> (source_key, present, expected)
-        self.keys: dict[str, set[str]] = {}
-        for doc_id, (key, _p, _e) in self.docs.items():
-            self.keys.setdefault(key, set()).add(doc_id)
+        self.docs: dict[str, DocEntry] = store.doc_index()
+        self.keys: dict[str, set[str]] = {}  # source_key -> doc_ids indexed under it
+        for doc_id, entry in self.docs.items():
+            self.keys.setdefault(entry.source_key, set()).add(doc_id)
         self.pending: list[_Pending] = []
         self.pending_chunks = 0
         self.seen_keys: set[str] = set()
@@ -122,7 +124,11 @@ class _Writer:
         self.current: dict[str, str] = {}  # source_key -> doc_id
         self.claimed: dict[str, str] = {}  # doc_id -> source_key
         self.elsewhere: list[tuple[Document, str]] = []  # (document, label) indexed under another input
-        self.read_whole: set[str] = set()  # JSONL files whose every line was read in this run
+        # Texts an input held before this run and holds no more. They are dropped at the end of
+        # the run, when every input has been read: until then a later input may turn out to
+        # hold one (two files that swapped contents), and a run stopped half-way keeps them.
+        self.old_versions: set[str] = set()
+        self.read_whole: set[str] = set()  # paths of JSONL files whose every line was read in this run
         # Unreadable metadata date -> (article, file, date found in the text) of each article
         # that had it: one feed can give thousands the same value ("2004-2005"), reported once.
         self.bad_dates: dict[str, list[tuple[str, str, str | None]]] = {}
@@ -148,13 +154,15 @@ class _Writer:
         self.claimed.setdefault(doc.doc_id, doc.source_key)
         old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
         known = self.docs.get(doc.doc_id)
-        if known and known[1] == known[2]:
-            owner = known[0]
-            self._drop_versions(old_versions)
-            if owner == doc.source_key:
-                (self.report.updated if old_versions else self.report.unchanged).append(label)
-            else:
+        if known and known.complete:
+            self.old_versions |= old_versions
+            if known.source_key != doc.source_key:
                 self.elsewhere.append((doc, label))
+            elif known.labels != document_labels(doc):  # same text, new title or date
+                self._relabel(doc)
+                self.report.updated.append(label)
+            else:
+                (self.report.updated if old_versions else self.report.unchanged).append(label)
             return
         if any(p.doc.doc_id == doc.doc_id for p in self.pending):
             self.report.skipped.append(SkippedInput(label, "same article as another file in this run"))
@@ -193,9 +201,8 @@ class _Writer:
                 new_ids = {c.chunk_id for c in item.chunks}
                 stale_ids = [i for i in self.store.ids_where({"doc_id": doc.doc_id}) if i not in new_ids]
                 self.report.chunks_deleted += self.store.delete_ids(stale_ids)
-            old_versions = self.keys.get(doc.source_key, set()) - {doc.doc_id}
-            self._drop_versions(old_versions)
-            self.docs[doc.doc_id] = (doc.source_key, n, n)
+            self.old_versions |= self.keys.get(doc.source_key, set()) - {doc.doc_id}
+            self.docs[doc.doc_id] = DocEntry(doc.source_key, n, n, document_labels(doc))
             self.keys.setdefault(doc.source_key, set()).add(doc.doc_id)
             (self.report.updated if item.replaces else self.report.added).append(doc.source)
         self.pending.clear()
@@ -206,40 +213,51 @@ class _Writer:
         one when that input no longer holds it (a renamed file, a JSONL line that moved up), and
         is a duplicate otherwise. Records gone from a JSONL file read whole are dropped."""
         for doc, label in self.elsewhere:
-            owner = self.docs[doc.doc_id][0]
+            owner = self.docs[doc.doc_id].source_key
             if owner == doc.source_key:
                 self.report.unchanged.append(label)
-            elif owner in self.current or not self._holds_elsewhere(owner):
+            elif owner in self.current or not self._holds_elsewhere(self.docs[doc.doc_id]):
                 if self.current.get(owner) == doc.doc_id:  # two inputs, one text
                     self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
                     continue
-                self.report.chunks_moved += self.store.move_document(doc.doc_id, doc.source_key, doc.source, str(doc.path.resolve()))
-                self.keys.get(owner, set()).discard(doc.doc_id)
-                self.keys.setdefault(doc.source_key, set()).add(doc.doc_id)
-                self.docs[doc.doc_id] = (doc.source_key, *self.docs[doc.doc_id][1:])
+                self._relabel(doc)
                 self.report.updated.append(label)
             else:
                 self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
-        gone = {k for k in self.keys if k not in self.seen_keys and any(k.startswith(f + "#") for f in self.read_whole)}
-        for key in gone:
-            self._drop_versions(set(self.keys.get(key, set())))
+        for doc_id, entry in self.docs.items():
+            if entry.source_key not in self.seen_keys and self._gone_from_file_read_whole(entry):
+                self.old_versions.add(doc_id)
+        self._drop_versions(self.old_versions)
 
-    def _holds_elsewhere(self, owner: str) -> bool:
-        """Whether ``owner``, an input not read in this run, may still hold its text: its file
-        exists (a JSONL record's file: the key cut at a '#'), and, for a record of a JSONL file
-        read whole in this run, the record is still in it."""
-        if any(owner.startswith(f + "#") for f in self.read_whole):
+    def _relabel(self, doc: Document) -> None:
+        """``doc``'s text, indexed already, now under ``doc``'s labels (input, title, dates)."""
+        labels = document_labels(doc)
+        self.report.chunks_moved += self.store.relabel_document(doc.doc_id, labels)
+        entry = self.docs[doc.doc_id]
+        self.keys.get(entry.source_key, set()).discard(doc.doc_id)
+        self.keys.setdefault(doc.source_key, set()).add(doc.doc_id)
+        self.docs[doc.doc_id] = DocEntry(doc.source_key, entry.present, entry.expected, labels)
+
+    def _gone_from_file_read_whole(self, entry: DocEntry) -> bool:
+        """A record of a JSONL file that was read whole in this run (by the file it came from,
+        not by a key prefix: a file may be named "feed.jsonl#notes.txt")."""
+        return entry.source_key != entry.labels.get("path") and entry.labels.get("path") in self.read_whole
+
+    def _holds_elsewhere(self, owner: DocEntry) -> bool:
+        """Whether the input ``owner`` names, not read in this run, may still hold its text: the
+        file it came from exists and, for a record of a JSONL file read whole in this run, the
+        record is still in it (it would have been read)."""
+        if self._gone_from_file_read_whole(owner):
             return False
-        cuts = [owner, *(owner[: i] for i, ch in enumerate(owner) if ch == "#")]
-        return any(Path(c).is_file() for c in cuts)
+        return Path(owner.labels.get("path", "")).is_file()
 
     def _drop_versions(self, doc_ids: set[str]) -> None:
-        for doc_id in doc_ids:
-            if doc_id in self.claimed:  # the text of an input of this run: not an old version
+        for doc_id in sorted(doc_ids):
+            if doc_id in self.claimed or doc_id not in self.docs:  # held by an input of this run, or gone
                 continue
             ids = self.store.ids_where({"doc_id": doc_id})
             self.report.chunks_deleted += self.store.delete_ids(ids)
-            key = self.docs.pop(doc_id, ("", 0, 0))[0]
+            key = self.docs.pop(doc_id).source_key
             self.keys.get(key, set()).discard(doc_id)
 
 

@@ -95,7 +95,9 @@ def cache_dir_for(store: ChunkStore) -> Path:
 
 def get_lexicon(store: ChunkStore) -> Lexicon:
     """The BM25 lexicon for the index's current state: from memory, the disk cache, or built."""
-    revision, count = store.current_state()
+    revision, count, settled = store.current_state()
+    if not settled:  # a relabel under way (or killed): these labels name no state worth keeping
+        return _build(store, revision)
     key = (_location(store), store.name, str(store.collection.id), revision, count)
     with _memory_lock:
         cached = _memory.get(key)
@@ -106,7 +108,7 @@ def get_lexicon(store: ChunkStore) -> Lexicon:
     if lexicon is None:
         lexicon = _build(store, revision)
         # Only a state that did not change while we read it is worth keeping.
-        if (lexicon.revision, lexicon.count) == store.current_state() == (revision, count):
+        if (lexicon.revision, lexicon.count, True) == store.current_state() == (revision, count, True):
             _save(lexicon, folder)
     with _memory_lock:
         _memory.clear()  # one index state per process is plenty

@@ -21,7 +21,7 @@ from qa.storage.chroma import (
     max_batch_size,
     where_location,
 )
-from qa.text.dates import day_ord, parse_period
+from qa.storage.records import DOC_FIELDS, DocEntry, chunk_metadata, stored_labels, to_stored
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,25 +102,27 @@ class ChunkStore:
         stale. This is the collection object's snapshot, taken when the store was opened."""
         return int((self.collection.metadata or {}).get("revision", 0))
 
-    def current_state(self) -> tuple[int, int]:
-        """(revision, count) read from the index now, not from the collection object's snapshot,
-        so a long-lived store sees another process's writes. The revision is read first: see
-        ``bump_revision`` for why the pair then names one content of the index."""
+    def current_state(self) -> tuple[int, int, bool]:
+        """(revision, count, settled) read from the index now, not from the collection object's
+        snapshot, so a long-lived store sees another process's writes. The revision is read
+        first: see ``bump_revision`` for why the pair then names one content of the index, unless
+        ``settled`` is False (a relabel is under way, or was killed: ``relabel_document``)."""
         try:
-            revision = int(self._metadata_now().get("revision", 0))
+            meta = self._metadata_now()
         except Exception:  # noqa: BLE001 - fall back to the snapshot
-            revision = self.revision
-        return revision, self.count()
+            meta = dict(self.collection.metadata or {})
+        return int(meta.get("revision", 0)), self.count(), not meta.get("relabel_open")
 
-    def bump_revision(self) -> None:
+    def bump_revision(self, *, relabel_open: bool = False) -> None:
         """Move the index to a new revision. Every write call (one upsert, one delete) does this
         first, so each revision sees at most one write, and that write changes the count (new ids
         in, existing ids out; rewriting an id rewrites the same content, ids being content hashes;
-        a relabel, which keeps the count, bumps again after it: ``move_document``).
+        a relabel, which keeps the count, is marked open until its second bump: ``relabel_document``).
         So (revision, count) names one content of the index, and a process killed anywhere leaves
         a state no cache was built for: nothing has to be repaired by the next run."""
         meta = self._metadata_now()
         meta["revision"] = int(meta.get("revision", 0)) + 1
+        meta["relabel_open"] = relabel_open
         self.collection.modify(metadata=meta)
 
     def _metadata_now(self) -> dict[str, Any]:
@@ -179,13 +181,15 @@ class ChunkStore:
             out.append(chunk)
         return out
 
-    def doc_index(self) -> dict[str, tuple[str, int, int]]:
-        """doc_id -> (source_key, chunks present, chunks expected)."""
-        found: dict[str, list] = {}
+    def doc_index(self) -> dict[str, DocEntry]:
+        """doc_id -> what ingest needs of each indexed document."""
+        found: dict[str, DocEntry] = {}
         for _id, meta, _ in self.iter_records():
-            entry = found.setdefault(meta["doc_id"], [meta["source_key"], 0, int(meta.get("n_chunks", 0))])
-            entry[1] += 1
-        return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+            entry = found.get(meta["doc_id"])
+            if entry is None:
+                entry = found[meta["doc_id"]] = DocEntry(meta["source_key"], 0, int(meta.get("n_chunks", 0)), stored_labels(meta))
+            entry.present += 1
+        return found
 
     def sources(self) -> list[SourceInfo]:
         docs: dict[str, SourceInfo] = {}
@@ -246,64 +250,32 @@ class ChunkStore:
             self.collection.delete(ids=ids[start : start + _PAGE])
         return len(ids)
 
-    def move_document(self, doc_id: str, source_key: str, source: str, path: str) -> int:
-        """Label a document's chunks as another input's (a renamed file, a JSONL record whose
-        line moved): same text and vectors, new name. The update keeps the count, so a second
-        bump after it makes the new labels a state of their own (see ``bump_revision``)."""
+    def relabel_document(self, doc_id: str, labels: dict[str, Any]) -> int:
+        """Give a document's chunks new document-level labels (``records.DOC_FIELDS``: a renamed
+        file, a JSONL record whose line moved or whose title or date changed): same text and
+        vectors. The update keeps the count, which alone cannot tell the two labellings apart,
+        so the revision is bumped before it with the relabel marked open and after it with the
+        mark cleared; a cache is never kept while the mark is set (``current_state``), and the
+        next ingest clears a mark that a killed relabel left (``settle``)."""
         ids = self.ids_where({"doc_id": doc_id})
         if ids:
-            self.bump_revision()
-            label = {"source_key": source_key, "source": source, "path": path}
+            self.bump_revision(relabel_open=True)
+            update = {k: labels.get(k) for k in DOC_FIELDS}  # None removes a field
             for start in range(0, len(ids), _PAGE):
                 page = ids[start : start + _PAGE]
-                self.collection.update(ids=page, metadatas=[dict(label) for _ in page])
+                self.collection.update(ids=page, metadatas=[dict(update) for _ in page])
             self.bump_revision()
         return len(ids)
+
+    def settle(self) -> None:
+        """Under the write lock, before writing: a relabel killed half-way left its mark, so no
+        cache of the index is kept until a new revision says the labels are settled."""
+        if self._metadata_now().get("relabel_open"):
+            self.bump_revision()
 
     def ids_where(self, where: dict) -> list[str]:
         return [i for i, _m, _d in self.iter_records(where=where)]
 
-
-def chunk_metadata(doc: Document, chunk: Chunk, n_chunks: int) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "doc_id": doc.doc_id,
-        "source": doc.source,
-        "source_key": doc.source_key,
-        "path": str(doc.path.resolve()),
-        "title": doc.title,
-        "chunk_index": chunk.index,
-        "n_chunks": n_chunks,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "n_tokens": chunk.n_tokens,
-    }
-    if doc.date:
-        meta["date"] = doc.date
-        meta["date_ord"] = int(doc.date.replace("-", ""))  # numeric, for $gte/$lte filters
-    elif doc.date_period:
-        _label, first, last = parse_period(doc.date_period)
-        meta["date_period"] = doc.date_period
-        meta["period_first_ord"], meta["period_last_ord"] = day_ord(first), day_ord(last)
-    if doc.publisher:
-        meta["publisher"] = doc.publisher
-    if doc.url:
-        meta["url"] = doc.url
-    return meta
-
-
-def to_stored(chunk_id: str, meta: dict, text: str) -> StoredChunk:
-    return StoredChunk(
-        chunk_id=chunk_id,
-        doc_id=meta.get("doc_id", ""),
-        text=text,
-        source=meta.get("source", ""),
-        title=meta.get("title", ""),
-        path=meta.get("path", ""),
-        index=int(meta.get("chunk_index", 0)),
-        char_start=int(meta.get("char_start", 0)),
-        char_end=int(meta.get("char_end", 0)),
-        date=meta.get("date") or None,
-    )
 
 
 def open_store(settings: Settings) -> ChunkStore:

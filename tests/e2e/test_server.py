@@ -143,6 +143,14 @@ def test_date_bounds_filter_through_the_server(chroma_server, served_seeds, tmp_
     assert retrieved("--since", "2016-05-02") == {"dated.jsonl#day"}
     assert retrieved("--until", "2003") == set()
 
+    # A corrected date relabels the record's chunks on the server (the span's fields removed).
+    rows[0]["date"] = "2016-05-03"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    again = run_qa(*url, "ingest", str(feed), "--json")
+    assert again.returncode == 0 and json.loads(again.stdout)["chunks_written"] == 0, again.stderr
+    assert retrieved("--since", "2005-06", "--until", "2010") == set()
+    assert retrieved("--since", "2016-05-03") == {"dated.jsonl#span"}
+
 
 def test_the_embedding_model_check_applies_to_the_server(chroma_server, served_seeds, settings):
     from qa.errors import EmbeddingMismatchError
