@@ -127,7 +127,7 @@ class IngestReport:
     warnings: list[SkippedInput] = field(default_factory=list)
     chunks_written: int = 0
     chunks_deleted: int = 0
-    chunks_moved: int = 0  # relabelled as another input's: a renamed file, a moved JSONL line
+    chunks_moved: int = 0  # relabelled, not re-embedded: a renamed file, a moved JSONL line, a new title or date
     collection: str = ""
 
     def to_dict(self) -> dict:

@@ -111,6 +111,7 @@ def ingest_summary(report: IngestReport) -> None:
         f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
         f"chunks written: {report.chunks_written}"
         + (f", deleted: {report.chunks_deleted}" if report.chunks_deleted else "")
+        + (f", relabelled: {report.chunks_moved}" if report.chunks_moved else "")
     )
     for s in report.skipped:
         _out.print(f"  skipped {escape(s.path)}: {escape(s.reason)}", style="yellow")

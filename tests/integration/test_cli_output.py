@@ -20,3 +20,17 @@ def test_writable_output_is_written(seed_index, tmp_path, capsys):
     code, _out, err = run_main(capsys, "--index-dir", str(seed_index), "brief", "--extractive", "-o", str(target))
     assert code == 0, err
     assert target.read_text(encoding="utf-8").startswith("#")
+
+
+def test_the_ingest_summary_counts_relabelled_chunks(tmp_path, capsys):
+    from tests.conftest import copy_seeds
+
+    folder = copy_seeds(tmp_path / "in")
+    index = ["--index-dir", str(tmp_path / "index")]
+    code, out, err = run_main(capsys, *index, "ingest", str(folder))
+    assert code == 0 and "relabelled" not in out, err
+    first = sorted(folder.iterdir())[0]
+    first.rename(folder / "renamed.txt")
+    code, out, err = run_main(capsys, *index, "ingest", str(folder))
+    assert code == 0, err
+    assert "1 updated" in out and "chunks written: 0" in out and "relabelled: " in out
