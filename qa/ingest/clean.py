@@ -157,10 +157,16 @@ def normalise_date(value: str | None) -> str | None:
         return None
     import dateparser
 
+    # No relative dates: "3 days ago" in a feed was written relative to a day we do not know,
+    # and read relative to today it would date the article anew on every run.
     parsed = dateparser.parse(
         value,
         languages=["en"],
-        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+        settings={
+            "STRICT_PARSING": True,
+            "REQUIRE_PARTS": ["day", "month", "year"],
+            "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
+        },
     )
     return parsed.date().isoformat() if parsed else None
 

@@ -4,6 +4,7 @@ taken, opened so that nothing can block, and named safely even when a name is no
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import BinaryIO
@@ -35,6 +36,12 @@ def display_name(name: str | Path) -> str:
     except UnicodeEncodeError:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
     return text
+
+
+def on_disk(shown: str) -> Path:
+    """The path that ``display_name`` showed as ``shown``: its ``\\xNN`` escapes back to bytes."""
+    raw = re.sub(rb"\\x([0-9a-f]{2})", lambda m: bytes([int(m[1], 16)]), shown.encode("utf-8"))
+    return Path(os.fsdecode(raw))
 
 
 def display_path(path: Path) -> Path:

@@ -19,7 +19,7 @@ from pathlib import Path
 from qa.config import IngestSettings, Settings
 from qa.ingest.chunk import chunk_document
 from qa.ingest.clean import clean_article, normalise_date
-from qa.ingest.files import discover, display_name, display_path
+from qa.ingest.files import discover, display_name, display_path, on_disk
 from qa.ingest.load import count_articles, read_file
 from qa.models import Chunk, Document, IngestReport, RawArticle, SkippedInput
 from qa.storage.embedders import Embedder, get_embedder
@@ -249,7 +249,8 @@ class _Writer:
         record is still in it (it would have been read)."""
         if self._gone_from_file_read_whole(owner):
             return False
-        return Path(owner.labels.get("path", "")).is_file()
+        shown = owner.labels.get("path", "")
+        return bool(shown) and (Path(shown).is_file() or on_disk(shown).is_file())  # a non-UTF-8 name is stored escaped
 
     def _drop_versions(self, doc_ids: set[str]) -> None:
         for doc_id in sorted(doc_ids):

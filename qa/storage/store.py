@@ -188,6 +188,8 @@ class ChunkStore:
             entry = found.get(meta["doc_id"])
             if entry is None:
                 entry = found[meta["doc_id"]] = DocEntry(meta["source_key"], 0, int(meta.get("n_chunks", 0)), stored_labels(meta))
+            elif entry.labels and stored_labels(meta) != entry.labels:
+                entry.labels = {}  # chunks labelled apart (a relabel killed between pages): relabel again
             entry.present += 1
         return found
 

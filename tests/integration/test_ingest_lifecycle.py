@@ -210,3 +210,36 @@ def test_a_relabel_killed_half_way_leaves_no_cache_of_its_old_labels(tmp_path, s
     assert open_store(settings).current_state()[2]
     answer = ask("How long did troops from Zland drill?", settings.with_overrides(extractive=True), source="new.txt")
     assert {c.source for c in answer.citations} == {"new.txt"}
+
+
+def test_chunks_labelled_apart_by_a_relabel_killed_between_pages_are_relabelled_again(tmp_path, settings):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_text = " ".join(_article(c, 5) for c in "ABCDEFGHIJKL")
+    (folder / "old.txt").write_text(f"Zorya drill\n\n{long_text}\n", encoding="utf-8")
+    ingest([folder], settings)
+    (folder / "old.txt").rename(folder / "new.txt")
+    store = open_store(settings)
+    ids = store.ids_where({"source": "old.txt"})
+    assert len(ids) >= 3
+    first_page = ids[: len(ids) // 2]  # a page of the relabel written, then the process killed
+    new_path = str((folder / "new.txt").resolve())
+    store.collection.update(ids=first_page, metadatas=[{"source": "new.txt", "source_key": new_path, "path": new_path}] * len(first_page))
+    report = ingest([folder], settings)
+    assert report.chunks_written == 0 and report.chunks_moved == len(ids)
+    assert {meta["source"] for _i, meta, _d in open_store(settings).iter_records()} == {"new.txt"}
+
+
+def test_a_copy_of_a_file_with_a_non_utf8_name_is_a_duplicate(tmp_path, settings):
+    import os
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    odd = os.fsdecode(os.fsencode(str(tmp_path / "a")) + b"/caf\xe9.txt")
+    with open(odd, "w", encoding="utf-8") as fh:
+        fh.write(f"Zorya drill\n\n{_article('Z', 11)}\n")
+    ingest([tmp_path / "a"], settings)
+    shutil.copy(odd, tmp_path / "b" / "copy.txt")
+    report = ingest([tmp_path / "b" / "copy.txt"], settings)
+    assert [s.reason for s in report.skipped] == ["same article as caf\\xe9.txt, already indexed"]
+    assert [s.source for s in list_sources(settings)] == ["caf\\xe9.txt"]

@@ -156,3 +156,10 @@ def test_lines_are_never_joined_across_a_removed_boilerplate_line():
     """Found by the fuzz layer: joining around a dropped line made a sentence the article never had."""
     text, removed = clean_text("0" * 50 + "\nLEAVE A REPLY\r0")
     assert removed == 1 and text == "0" * 50 + "\n0"
+
+
+@pytest.mark.parametrize("relative", ["3 days ago", "2 years ago", "in 2 weeks", "yesterday 2019"])
+def test_a_relative_metadata_date_is_no_date(relative):
+    # read against today it would date the article anew on every run
+    assert normalise_date(relative) is None
+    assert normalise_date("Mon, 01 Jul 2024 10:00:00 GMT") == "2024-07-01" and normalise_date("1714521600") == "2024-05-01"
