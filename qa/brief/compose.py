@@ -110,7 +110,7 @@ def write_briefing(
         what = f"about {clip(topic, _TITLE_TOPIC)!r}" if topic else "in the index"
         when = " in that date range" if since or until else ""
         raise QAError(f"no articles {what}{when}: nothing to brief")
-    # a title is a line: a topic pasted from a page is folded and cut (the JSON keeps it whole)
+    # a title is a line: a topic pasted from a page is cut (the JSON keeps it whole, folded)
     title = f"Briefing: {clip(topic, _TITLE_TOPIC)}" if topic else "Briefing: military exercises, deployments and alliances"
     written = None
     if llm is not None:
