@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qa.models import Citation
 from qa.retrieval.articles import Article, Sentence
-from qa.text.dates import is_iso
+from qa.text.dates import is_iso, parse_period
 
 # PLOVER type, CAMEO code and its label, per kind of record.
 TYPES = {
@@ -86,9 +86,15 @@ class Event:
 
     @property
     def sort_date(self) -> str:
+        """The first day it may have started, ISO ("9999" when unknown): a day, else the first
+        day of a month or year ("January 2024" sorts before 2024-08-02, not after every day)."""
         for value in (self.start, self.end):
             if is_iso(value):
                 return value
+        for value in (self.start, self.end):
+            period = parse_period(value)
+            if period:
+                return period[1].isoformat()
         return "9999"
 
     def set_type(self, relation_default: str) -> None:

@@ -10,6 +10,7 @@ from qa.models import Document, RawArticle
 from qa.text.boilerplate import is_boilerplate
 from qa.text.controls import strip_controls
 from qa.text.dates import parse_period
+from qa.text.spans import clip, sentence_spans
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _COMPACT_DATE_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20240101, as some feeds write it
@@ -24,9 +25,18 @@ _DATELINE_RE = re.compile(
 )
 
 
+_LEDE_TITLE = 100  # characters of a first sentence used as a title
+
+
 def _printable(value: str | None) -> str | None:
     """A metadata value without escapes and controls, stripped; None when nothing is left."""
     return strip_controls(value or "").strip() or None
+
+
+def _lede(text: str) -> str | None:
+    """The first sentence of ``text``, on one line and cut to a title's length."""
+    first = next((sp.text for sp in sentence_spans(text) if sp.text.strip()), "")
+    return clip(first.rstrip("."), _LEDE_TITLE) or None
 
 
 def content_hash(text: str) -> str:
@@ -191,8 +201,11 @@ def clean_article(raw: RawArticle) -> Document:
             lines.remove(next(ln for ln in lines if ln.strip() == stray))
         text, _ = clean_text("\n".join(lines))
         removed += len(strays)
-    # Metadata is printed and stored like the text, so it loses escapes and controls too.
-    title = _printable(raw.title) or title or _printable(raw.path.stem) or "untitled"
+    # Metadata is printed and stored like the text, so it loses escapes and controls too. A
+    # file's name says what it holds; one JSONL file's name is shared by all its records, so a
+    # record without a title or headline is named by its first sentence.
+    lede = _lede(text) if raw.path.suffix.lower() == ".jsonl" else None
+    title = _printable(raw.title) or title or lede or _printable(raw.path.stem) or "untitled"
     return Document(
         doc_id=content_hash(text)[:16],
         source_key=raw.source_key,

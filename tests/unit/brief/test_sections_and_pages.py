@@ -121,3 +121,13 @@ def test_html_page_without_events_or_key_points():
     page = render_html(Briefing("Empty", "llm", label="x"))
     assert "<li>No key points.</li>" in page
     assert 'id="events"' not in page and 'id="timeline"' not in page
+
+
+def test_a_month_or_a_year_sorts_by_its_first_day_among_days():
+    day = Event("exercise", "Baltops", ["Poland"], start="2024-08-02", named=True)
+    month = Event("exercise", "Juniper Oak", ["Israel"], start="January 2024", named=True)
+    year = Event("alliance", "Poland–Lithuania alignment", ["Poland", "Lithuania"], start="2014")
+    undated = Event("exercise", "Vostok", ["Russia"], start="August 30", named=True, months={8})
+    assert (month.sort_date, year.sort_date, undated.sort_date) == ("2024-01-01", "2014-01-01", "9999")
+    assert [what for _when, what, _ids in timeline([undated, day, month, year])] == [
+        "Poland–Lithuania alignment", "Juniper Oak exercise", "Baltops exercise", "Vostok exercise"]

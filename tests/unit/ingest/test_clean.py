@@ -163,3 +163,12 @@ def test_a_relative_metadata_date_is_no_date(relative):
     # read against today it would date the article anew on every run
     assert normalise_date(relative) is None
     assert normalise_date("Mon, 01 Jul 2024 10:00:00 GMT") == "2024-07-01" and normalise_date("1714521600") == "2024-05-01"
+
+
+def test_a_jsonl_record_without_title_is_named_by_its_first_sentence(tmp_path):
+    lede = "Polish and Lithuanian troops began a joint exercise near the Suwalki gap on Monday, the army said in a statement."
+    text = f"{lede} More than 2,000 soldiers take part. The drill ends on Friday."
+    record = clean_article(RawArticle("k#p4", tmp_path / "09.jsonl", "09.jsonl#p4", text))
+    assert record.title.startswith("Polish and Lithuanian troops began") and len(record.title) <= 100
+    plain = clean_article(RawArticle("k", tmp_path / "suwalki_drill.txt", "suwalki_drill.txt", text))
+    assert plain.title == "suwalki_drill"  # a file's name says what it holds
