@@ -104,7 +104,7 @@ def write_briefing(
     ``budget``: tiktoken tokens of sources (or notes) per LLM call, so the map-reduce scales past
     one context window. ``since``/``until`` as in ``qa.text.dates.parse_bound``."""
     since, until = parse_range(since, until)
-    topic = clean_query(topic) or None if topic is not None else None
+    topic = clean_query(topic or "") or None
     articles = load_articles(settings, topic=topic, since=since, until=until)
     if not articles:
         what = f"about {clip(topic, _TITLE_TOPIC)!r}" if topic else "in the index"

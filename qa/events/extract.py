@@ -59,7 +59,7 @@ def extract_events(
     within ``since``/``until`` (as in ``qa.text.dates.parse_bound``). ``llm`` None: the offline
     extractor."""
     since, until = parse_range(since, until)
-    topic = clean_query(topic) or None if topic is not None else None
+    topic = clean_query(topic or "") or None
     if articles is None:
         articles = load_articles(settings, topic=topic, since=since, until=until)
     events = extract_llm(settings, articles, llm) if llm is not None else extract_offline(settings, articles)

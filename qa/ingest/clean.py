@@ -34,8 +34,10 @@ def _printable(value: str | None) -> str | None:
 
 
 def _lede(text: str) -> str | None:
-    """The first sentence of ``text``, on one line and cut to a title's length."""
-    first = next((sp.text for sp in sentence_spans(text) if sp.text.strip()), "")
+    """The first sentence of ``text``, cut to a title's length. A line break ends a sentence,
+    so only the first non-blank line is split."""
+    line = next((ln for ln in text.split("\n") if ln.strip()), "")
+    first = next((sp.text for sp in sentence_spans(line) if sp.text.strip()), "")
     return clip(first.rstrip("."), _LEDE_TITLE) or None
 
 
@@ -204,8 +206,10 @@ def clean_article(raw: RawArticle) -> Document:
     # Metadata is printed and stored like the text, so it loses escapes and controls too. A
     # file's name says what it holds; one JSONL file's name is shared by all its records, so a
     # record without a title or headline is named by its first sentence.
-    lede = _lede(text) if raw.path.suffix.lower() == ".jsonl" else None
-    title = _printable(raw.title) or title or lede or _printable(raw.path.stem) or "untitled"
+    title = _printable(raw.title) or title
+    if not title and raw.path.suffix.lower() == ".jsonl":
+        title = _lede(text)
+    title = title or _printable(raw.path.stem) or "untitled"
     return Document(
         doc_id=content_hash(text)[:16],
         source_key=raw.source_key,

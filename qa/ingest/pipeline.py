@@ -213,17 +213,19 @@ class _Writer:
         one when that input no longer holds it (a renamed file, a JSONL line that moved up), and
         is a duplicate otherwise. Records gone from a JSONL file read whole are dropped."""
         for doc, label in self.elsewhere:
-            owner = self.docs[doc.doc_id].source_key
+            entry = self.docs[doc.doc_id]
+            owner = entry.source_key
             if owner == doc.source_key:
                 self.report.unchanged.append(label)
-            elif owner in self.current or not self._holds_elsewhere(self.docs[doc.doc_id]):
-                if self.current.get(owner) == doc.doc_id:  # two inputs, one text
-                    self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
-                    continue
+                continue
+            # Read in this run, the owner still holds the text only if it held it now; not read,
+            # as long as the input it names may still hold it.
+            held = self.current[owner] == doc.doc_id if owner in self.current else self._holds_elsewhere(entry)
+            if held:  # two inputs, one text
+                self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
+            else:
                 self._relabel(doc)
                 self.report.updated.append(label)
-            else:
-                self.report.skipped.append(SkippedInput(label, f"same article as {_shown(owner)}, already indexed"))
         for doc_id, entry in self.docs.items():
             if entry.source_key not in self.seen_keys and self._gone_from_file_read_whole(entry):
                 self.old_versions.add(doc_id)

@@ -140,7 +140,7 @@ def load_articles(
         art.sentences = _sentences(text, chunks)
         articles.append(art)
     articles.sort(key=lambda a: (a.date or "", a.source))
-    topic = clean_query(topic) if topic is not None else None
+    topic = clean_query(topic or "")
     if topic:
         articles = _apply_topic(settings, store, articles, topic, where)
     return articles
