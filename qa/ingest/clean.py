@@ -23,6 +23,15 @@ _DATELINE_RE = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b.{0,40}$",
     re.IGNORECASE,
 )
+# A wire dateline opening the story: a place, then the day, an agency, a dash ("WARSAW, May 3,
+# 2024 (Reuters) - ...", "NORFOLK, Va., 3 May 2024 — ..."). Only a date with its year is read:
+# "May 3" alone would be dated to whatever year the reader parses it in.
+_WIRE_DATELINE_RE = re.compile(
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z][\w.'’ -]{1,25}?){0,2},\s*"
+    r"(?P<date>(?:\d{1,2}\s+)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+    r"\s+(?:\d{1,2},?\s+)?\d{4})"
+    r"\s*(?:\([^()]{1,30}\))?\s*(?:--?|–|—)\s",
+)
 
 
 _LEDE_TITLE = 100  # characters of a first sentence used as a title
@@ -184,13 +193,15 @@ def normalise_date(value: str | None) -> str | None:
 
 
 def find_dateline(text: str) -> str | None:
-    """A publication date from a dateline among the first lines ("Published 8 July 2024")."""
+    """A publication date from a dateline among the first lines: one of its own ("Published 8
+    July 2024") or a wire story's opening ("WARSAW, May 3, 2024 (Reuters) - ...")."""
     for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:6]:
         m = _DATELINE_RE.match(line)
-        if m:
-            found = normalise_date(m.group(3))
-            if found:
-                return found
+        found = normalise_date(m.group(3)) if m else None
+        if not found and (wire := _WIRE_DATELINE_RE.match(line)):
+            found = normalise_date(wire["date"])
+        if found:
+            return found
     return None
 
 

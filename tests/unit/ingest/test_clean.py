@@ -106,6 +106,26 @@ def test_dateline_in_text_gives_date(tmp_path):
     assert doc.date == "2024-03-12"
 
 
+@pytest.mark.parametrize(
+    ("opening", "day"),
+    [
+        ("WARSAW, May 3, 2024 (Reuters) - Polish troops began drills near the border.", "2024-05-03"),
+        ("NORFOLK, Va., 3 May 2024 — The carrier left port with its escorts.", "2024-05-03"),
+        ("PORT OF BUSAN, South Korea, March 12, 2024 -- Sailors arrived for the exercise.", "2024-03-12"),
+        # A wire dateline without its year is not read: the year would be the reader's guess.
+        ("WARSAW, May 3 (Reuters) - Polish troops began drills near the border.", None),
+        ("SEOUL (AP) — South Korea said the drills would go on.", None),
+        # A sentence that mentions a date and a dash is no dateline.
+        ("However, troops arrived March 4, 2024 - and left a week later.", None),
+    ],
+)
+def test_a_wire_dateline_opening_the_story_gives_its_date(tmp_path, opening, day):
+    text = f"Drills near the border\n\n{opening}\n\nThe drills continue next week."
+    doc = clean_article(RawArticle("k", tmp_path / "w.txt", "w.txt", text))
+    assert doc.date == day
+    assert opening in doc.text
+
+
 def test_dateline_under_the_headline_is_not_taken_for_a_stray_link(tmp_path):
     text = (
         "Finland becomes Nato's 31st member\n\nPublished 4 April 2023\n\n"
