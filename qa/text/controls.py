@@ -1,6 +1,7 @@
-"""Characters no reader wants, the one home for them: terminal escape sequences and control
-characters (in article text and titles, and in a model's replies) and lone UTF-16 surrogates
-(which cannot be encoded as UTF-8 for Chroma, the embedder, JSON output or the terminal)."""
+"""Characters no reader wants, the one home for them: terminal escape sequences, control
+characters and bidirectional overrides (in article text and titles, and in a model's replies)
+and lone UTF-16 surrogates (which cannot be encoded as UTF-8 for Chroma, the embedder, JSON
+output or the terminal)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import re
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Control characters other than tab and newline: C0, DEL, C1.
 CONTROL = r"[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-_UNWANTED_CHAR_RE = re.compile(CONTROL[:-1] + "\ud800-\udfff]")
+# Explicit bidirectional embeddings, overrides and isolates reorder what a terminal or a page
+# shows ("Trojan Source"): a title could display as a different text than the one cited. The
+# implicit marks (U+200E/F) that right-to-left text relies on stay.
+_BIDI = "[\u202a-\u202e\u2066-\u2069]"
+_UNWANTED_CHAR_RE = re.compile(CONTROL[:-1] + "\ud800-\udfff" + _BIDI[1:])
 
 
 def valid_text(text: str) -> str:
@@ -19,8 +24,8 @@ def valid_text(text: str) -> str:
 
 
 def drop_unprintable(text: str) -> str:
-    """``text`` without control characters other than newline and tab, and without lone
-    surrogates; a carriage return becomes a line break. Character by character, unlike
+    """``text`` without control characters other than newline and tab, bidirectional overrides
+    or lone surrogates; a carriage return becomes a line break. Character by character, unlike
     :func:`strip_controls`, so that the pieces of a streamed reply clean exactly as the whole:
     an escape sequence split across two pieces loses its ESC and stays inert, as text."""
     if text.isascii() and text.isprintable():
@@ -38,6 +43,7 @@ _ESCAPE = (
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]"
+    rf"|{_BIDI}"
 )
 _UNPRINTABLE_RE = re.compile(rf"(?P<run>(?:{_ESCAPE}|{CONTROL})+)(?P<trail>[ \t]*)")
 _ESCAPE_RE = re.compile(_ESCAPE)
@@ -45,7 +51,8 @@ _BARE_CONTROL_RE = re.compile(CONTROL)
 
 
 def strip_controls(text: str) -> str:
-    """``text`` without escape sequences and control characters (tab and newline stay).
+    """``text`` without escape sequences, bidirectional overrides and control characters (tab
+    and newline stay).
 
     A removed run between two words becomes a space when it held a bare control ("2025.\\x00It"
     is two sentences), nothing when it was only escapes (colour codes and hyperlinks wrap words:

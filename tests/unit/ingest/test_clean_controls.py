@@ -28,6 +28,8 @@ def _article(text: str, **meta) -> RawArticle:
         ("a\x00b\x08c\x7fd\x85e\x0cf", "a b c d e f"),  # a control between words is a space
         ("bell\x07 and lone escape \x1b", "bell and lone escape"),
         ("DEC \x1b7saved\x1b8 and \x1b(B charset", "DEC saved and charset"),
+        # Bidirectional overrides and isolates would show the text reordered; they wrap words.
+        ("Drill \u202eerif ekirtS\u202c and \u2067Nato\u2069 ok", "Drill erif ekirtS and Nato ok"),
     ],
 )
 def test_escapes_and_controls_leave_readable_text(dirty, clean):
@@ -58,3 +60,16 @@ def test_metadata_loses_controls_and_an_empty_title_falls_back():
     assert doc.title == "Minsk hosts a drill"
     assert doc.publisher == "BBC" and not CONTROL_RE.search(doc.url)
     assert not CONTROL_RE.search(doc.text + doc.title)
+
+
+def test_right_to_left_text_keeps_its_implicit_marks():
+    text = "\u05e6\u05d4\u05f4\u05dc \u200f(IDF)\u200f said the drill ended."
+    assert clean_text(text)[0] == text
+
+
+def test_a_model_reply_loses_bidirectional_overrides_piece_by_piece():
+    from qa.text.controls import drop_unprintable
+
+    reply = "The drill \u202eended\u202c on 3 May [1]."
+    assert drop_unprintable(reply) == "The drill ended on 3 May [1]."
+    assert "".join(drop_unprintable(piece) for piece in (reply[:11], reply[11:])) == drop_unprintable(reply)
