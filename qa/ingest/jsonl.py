@@ -45,7 +45,7 @@ def read_jsonl(fh: BinaryIO, path: Path, limits: IngestSettings) -> Iterator[Raw
             continue
         body = record.get("text")
         if not isinstance(body, str) or not body.strip():
-            yield SkippedInput(where, "no 'text' field")
+            yield SkippedInput(where, _why_no_text(record))
             continue
         record_id = _field(record.get("id")) or f"line{lineno}"
         if len(record_id) > limits.max_title_chars:
@@ -95,3 +95,13 @@ def _unused(record_id: str, ids: set[str]) -> str:
         candidate = f"{record_id}~{n}"
     ids.add(candidate)
     return candidate
+
+
+def _why_no_text(record: dict) -> str:
+    """Why a record has no text to index, in the words of what its ``text`` holds."""
+    if "text" not in record:
+        return "no 'text' field"
+    body = record["text"]
+    if isinstance(body, str):
+        return "empty 'text'"
+    return "'text' is null" if body is None else "'text' is not a string"

@@ -91,6 +91,14 @@ def test_hostile_jsonl_lines_are_skipped_and_the_rest_goes_on(tmp_path):
     assert [i.path.rsplit(":", 1)[1] for i in items if isinstance(i, SkippedInput)] == ["1", "2", "3", "4"]
 
 
+def test_a_jsonl_record_without_text_says_what_its_text_is(tmp_path):
+    path = tmp_path / "t.jsonl"
+    records = [{"title": "x"}, {"text": "  "}, {"text": None}, {"text": ["a"]}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    reasons = [i.reason for i in read_file(path) if isinstance(i, SkippedInput)]
+    assert reasons == ["no 'text' field", "empty 'text'", "'text' is null", "'text' is not a string"]
+
+
 def test_a_huge_jsonl_line_is_skipped_while_memory_stays_bounded(tmp_path):
     path = tmp_path / "huge.jsonl"
     with path.open("w", encoding="utf-8") as fh:
