@@ -45,14 +45,16 @@ def ingest(
     *,
     progress: Progress | None = None,
     on_wait: Callable[[Path], None] | None = None,
+    prune: bool = False,
 ) -> IngestReport:
     """Load, clean, chunk, embed and store ``paths`` (files or folders); unchanged content is a no-op.
 
     ``progress(done, total, name)`` is called as articles are indexed; ``on_wait(lock_path)`` when
-    another writer holds the index and this one waits."""
+    another writer holds the index and this one waits. ``prune`` also removes the documents of
+    files under the given folders that are gone from disk."""
     from qa.ingest.pipeline import ingest as run_ingest
 
-    return run_ingest(paths, settings, progress=progress, on_wait=on_wait)
+    return run_ingest(paths, settings, progress=progress, on_wait=on_wait, prune=prune)
 
 
 def open_store(settings: Settings):

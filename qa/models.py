@@ -122,6 +122,7 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # gone from disk, with --prune
     skipped: list[SkippedInput] = field(default_factory=list)
     # Indexed, but not quite as given (e.g. a metadata date that names no day).
     warnings: list[SkippedInput] = field(default_factory=list)
@@ -135,6 +136,7 @@ class IngestReport:
             "added": len(self.added),
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
+            "removed": len(self.removed),
             "skipped": [asdict(s) for s in self.skipped],
             "warnings": [asdict(w) for w in self.warnings],
             "chunks_written": self.chunks_written,
@@ -145,5 +147,6 @@ class IngestReport:
                 "added": self.added,
                 "updated": self.updated,
                 "unchanged": self.unchanged,
+                "removed": self.removed,
             },
         }

@@ -46,8 +46,9 @@ def cli(ctx: click.Context, index_dir: str | None, chroma_url: str | None) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--chunk-size", type=int, default=None, help="Chunk length in tiktoken tokens [env QA_CHUNK_SIZE].")
 @click.option("--chunk-overlap", type=int, default=None, help="Chunk overlap in tokens [env QA_CHUNK_OVERLAP].")
+@click.option("--prune", is_flag=True, help="Also remove documents of files under the given folders that are gone from disk.")
 @click.pass_context
-def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
+def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap, prune):
     """Index article files or folders (.txt, .md, .html, .jsonl)."""
     from qa import api
     from qa.cli import render
@@ -60,6 +61,7 @@ def ingest_cmd(ctx, paths, as_json, chunk_size, chunk_overlap):
             settings,
             progress=progress,
             on_wait=lambda p: _waiting(console, p),
+            prune=prune,
         )
     if as_json:
         emit_json(report.to_dict())

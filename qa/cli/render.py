@@ -108,7 +108,9 @@ def ingest_progress(console: Console, enabled: bool) -> Iterator:
 def ingest_summary(report: IngestReport) -> None:
     _out.print(
         f"documents: {len(report.added)} added, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped; "
+        f"{len(report.unchanged)} unchanged, "
+        + (f"{len(report.removed)} removed (gone from disk), " if report.removed else "")
+        + f"{len(report.skipped)} skipped; "
         f"chunks written: {report.chunks_written}"
         + (f", deleted: {report.chunks_deleted}" if report.chunks_deleted else "")
         + (f", relabelled: {report.chunks_moved}" if report.chunks_moved else "")

@@ -50,9 +50,12 @@ def ingest(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     on_wait: Callable[[Path], None] | None = None,
+    prune: bool = False,
 ) -> IngestReport:
     """Index the articles under ``paths``. Raises ``InputError`` before writing anything if a path
-    is missing; any other file or article that cannot be indexed is skipped with a reason."""
+    is missing; any other file or article that cannot be indexed is skipped with a reason. With
+    ``prune``, documents of files under the folders of ``paths`` that are gone from disk are
+    removed (a folder the analyst keeps in step with the index)."""
     # Files are chosen (regular, supported, within bounds) before the lock: nothing opened here
     # can block, and a bad path fails before any other writer has to wait.
     files, skipped = discover(paths, settings.ingest)
@@ -82,7 +85,7 @@ def ingest(
             if whole and path.suffix.lower() == ".jsonl":
                 writer.read_whole.add(str(display_path(path).resolve()))  # as its records' "path" label
         writer.flush()
-        writer.finish()
+        writer.finish(prune_under=[Path(p).resolve() for p in paths if Path(p).is_dir()] if prune else [])
         report.warnings.extend(_date_warnings(writer.bad_dates))
         if progress:
             progress(total, total, "")
@@ -208,10 +211,11 @@ class _Writer:
         self.pending.clear()
         self.pending_chunks = 0
 
-    def finish(self) -> None:
+    def finish(self, prune_under: list[Path]) -> None:
         """Settle what depends on the whole run. A text indexed under another input moves to this
         one when that input no longer holds it (a renamed file, a JSONL line that moved up), and
-        is a duplicate otherwise. Records gone from a JSONL file read whole are dropped."""
+        is a duplicate otherwise. Records gone from a JSONL file read whole are dropped, and so
+        are documents of files under ``prune_under`` that are gone from disk."""
         for doc, label in self.elsewhere:
             entry = self.docs[doc.doc_id]
             owner = entry.source_key
@@ -227,8 +231,13 @@ class _Writer:
                 self._relabel(doc)
                 self.report.updated.append(label)
         for doc_id, entry in self.docs.items():
-            if entry.source_key not in self.seen_keys and self._gone_from_file_read_whole(entry):
+            if entry.source_key in self.seen_keys:
+                continue
+            if self._gone_from_file_read_whole(entry):
                 self.old_versions.add(doc_id)
+            elif self._gone_from_folder(entry, prune_under) and doc_id not in self.claimed:
+                self.old_versions.add(doc_id)
+                self.report.removed.append(entry.labels.get("source") or entry.source_key)
         self._drop_versions(self.old_versions)
 
     def _relabel(self, doc: Document) -> None:
@@ -244,6 +253,14 @@ class _Writer:
         """A record of a JSONL file that was read whole in this run (by the file it came from,
         not by a key prefix: a file may be named "feed.jsonl#notes.txt")."""
         return entry.source_key != entry.labels.get("path") and entry.labels.get("path") in self.read_whole
+
+    def _gone_from_folder(self, entry: DocEntry, folders: list[Path]) -> bool:
+        """Whether ``entry`` came from a file under one of ``folders`` that is gone from disk."""
+        shown = entry.labels.get("path", "")
+        if not shown or not folders:
+            return False
+        path = on_disk(shown)  # a non-UTF-8 name is stored escaped
+        return any(path.is_relative_to(folder) for folder in folders) and not self._holds_elsewhere(entry)
 
     def _holds_elsewhere(self, owner: DocEntry) -> bool:
         """Whether the input ``owner`` names, not read in this run, may still hold its text: the

@@ -1,5 +1,7 @@
 """`qa brief -o FILE`: an output that cannot be written is refused before any work is done."""
 
+import json
+
 import pytest
 
 from tests.conftest import run_main
@@ -34,3 +36,21 @@ def test_the_ingest_summary_counts_relabelled_chunks(tmp_path, capsys):
     code, out, err = run_main(capsys, *index, "ingest", str(folder))
     assert code == 0, err
     assert "1 updated" in out and "chunks written: 0" in out and "relabelled: " in out
+
+
+def test_ingest_prune_removes_what_is_gone_from_the_folder_and_says_so(tmp_path, capsys):
+    from tests.conftest import copy_seeds
+
+    folder = copy_seeds(tmp_path / "in")
+    index = ["--index-dir", str(tmp_path / "index")]
+    assert run_main(capsys, *index, "ingest", str(folder))[0] == 0
+    first = sorted(folder.iterdir())[0]
+    first.unlink()
+    code, out, _err = run_main(capsys, *index, "ingest", str(folder))
+    assert code == 0 and "removed" not in out  # without --prune a deleted file stays indexed
+    code, out, err = run_main(capsys, *index, "ingest", "--prune", "--json", str(folder))
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["removed"] == 1 and summary["documents"]["removed"] == [first.name]
+    code, out, _err = run_main(capsys, *index, "sources", "--json")
+    assert [s["source"] for s in json.loads(out)] == [p.name for p in sorted(folder.iterdir())]

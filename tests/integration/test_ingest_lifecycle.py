@@ -243,3 +243,25 @@ def test_a_copy_of_a_file_with_a_non_utf8_name_is_a_duplicate(tmp_path, settings
     report = ingest([tmp_path / "b" / "copy.txt"], settings)
     assert [s.reason for s in report.skipped] == ["same article as caf\\xe9.txt, already indexed"]
     assert [s.source for s in list_sources(settings)] == ["caf\\xe9.txt"]
+
+
+def test_prune_removes_only_documents_of_files_gone_from_the_folders_given(tmp_path, settings):
+    folder, outside = tmp_path / "in", tmp_path / "out"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    for path, letter in ((folder / "a.txt", "A"), (folder / "sub" / "c.txt", "C"), (folder / "b.txt", "B"),
+                         (folder / "e.txt", "E"), (outside / "d.txt", "D")):
+        path.write_text(f"{letter} drill\n\n{_article(letter, 9)}\n", encoding="utf-8")
+    _feed(folder / "feed.jsonl", [{"id": "f", "text": _article("F", 4)}, {"id": "g", "text": _article("G", 3)}])
+    ingest([folder, outside], settings)
+    for gone in (folder / "a.txt", folder / "sub" / "c.txt", folder / "feed.jsonl", outside / "d.txt"):
+        gone.unlink()
+    (folder / "b.txt").rename(folder / "b2.txt")  # renamed: relabelled, not pruned
+    (folder / "e.txt").write_text("", encoding="utf-8")  # still on disk, skipped as empty: kept
+    kept = ingest([folder], settings)
+    assert kept.removed == [] and len(list_sources(settings)) == 7
+    report = ingest([folder], settings, prune=True)
+    assert sorted(report.removed) == ["a.txt", "c.txt", "feed.jsonl#f", "feed.jsonl#g"]
+    assert sorted(s.source for s in list_sources(settings)) == ["b2.txt", "d.txt", "e.txt"]
+    again = ingest([folder], settings, prune=True)
+    assert again.removed == [] and again.chunks_deleted == 0

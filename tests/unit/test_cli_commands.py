@@ -6,7 +6,7 @@ from __future__ import annotations
 from qa.cli.main import cli
 
 FLAGS = {
-    "ingest": {"--json", "--chunk-size", "--chunk-overlap"},
+    "ingest": {"--json", "--chunk-size", "--chunk-overlap", "--prune"},
     "sources": {"--json"},
     "remove": {"--json"},
     "ask": {"--json", "--k", "--source", "--since", "--until", "--extractive", "--model"},
