@@ -66,6 +66,7 @@ class StoredChunk:
     char_start: int
     char_end: int
     date: str | None = None
+    date_period: str | None = None  # see Document.date_period
     score: float = 0.0
     # Sentences (title included) that address an AI model rather than report news; None when
     # not checked. Set by retrieval (qa.retrieval.injection); never used as evidence.

@@ -100,8 +100,9 @@ def choose(logits: np.ndarray, sims: np.ndarray, ratio: float, limit: int = MAX_
 
 def missing_key_terms(info: QuestionInfo, best: Candidate, chunks: list[StoredChunk]) -> list[str]:
     """Names, numbers and quoted terms of the question found in no retrieved passage (or title) of
-    the best sentence's article; a year or month also counts as found in its publication date."""
-    texts = [dated(f"{c.title}\n{c.text}", c.date) for c in chunks if c.doc_id == best.chunk.doc_id]
+    the best sentence's article; a year or month also counts as found in its publication date
+    or period."""
+    texts = [dated(f"{c.title}\n{c.text}", c.date, c.date_period) for c in chunks if c.doc_id == best.chunk.doc_id]
     return [t.text for t in info.key_terms if not any(term_in(t, text) for text in texts)]
 
 

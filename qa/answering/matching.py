@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from qa.retrieval.question import Term
-from qa.text.dates import MONTH_WORDS, MONTHS, WEEKDAYS
-from qa.text.terms import STOPWORDS, lex_terms, normalise, stem, word_tokens
+from qa.text.dates import MONTH_WORDS, MONTHS, WEEKDAYS, parse_period
+from qa.text.terms import STOPWORDS, fold_accents, lex_terms, normalise, stem, word_tokens
 
 NUMBER_WORDS = frozenset(
     """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
@@ -33,12 +33,23 @@ _TITLES = frozenset(
 )
 
 
+_DESIGNATION_RE = re.compile(r"[a-z].*\d|\d.*[a-z]")  # letters and digits: "f-35b", "mig-29", "type 12"
+_PLURAL_DESIGNATION_RE = re.compile(r"^(?=.*[a-z].*s$)(.*\d[a-z]*?)'?s$")
+
+
 def term_in(term: Term, text: str, stems: set[str] | None = None) -> bool:
     """Whether ``text`` mentions ``term``: numbers and quotes literally, names by stem or a shared
-    prefix ("China" ~ "Chinese", "Belarus" ~ "Belarusian"), acronyms with their case."""
+    prefix ("China" ~ "Chinese", "Belarus" ~ "Belarusian"), acronyms with their case; accents
+    folded on both sides ("Da Nang" ~ "Đà Nẵng")."""
+    text = fold_accents(text)
     if term.kind in ("number", "quoted"):
-        pattern = r"[-\s]?".join(re.escape(p) for p in re.split(r"[-\s]+", term.text) if p)
-        return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", text.lower().replace("’", "'")) is not None
+        # A designation counts in either number: "F-35Bs" ~ "F-35B", "MiG-29" ~ "MiG-29s" (not a
+        # decade: "1990s" is no plural of "1990").
+        written = fold_accents(term.text)
+        singular = _PLURAL_DESIGNATION_RE.sub(r"\1", written) if term.kind == "number" else written
+        pattern = r"[-\s]?".join(re.escape(p) for p in re.split(r"[-\s]+", singular) if p)
+        plural = "(?:'?s)?" if singular != written or _DESIGNATION_RE.search(singular) else ""
+        return re.search(rf"(?<![a-z0-9]){pattern}{plural}(?![a-z0-9])", text.lower().replace("’", "'")) is not None
     if term.acronym:  # with its case, dotted or not ("US" ~ "U.S.")
         dotted = r"\.?".join(re.escape(ch) for ch in term.text.upper())
         return re.search(rf"(?<![A-Za-z0-9.]){dotted}\.?(?![A-Za-z0-9])", text) is not None
@@ -52,13 +63,19 @@ def term_in(term: Term, text: str, stems: set[str] | None = None) -> bool:
     return False
 
 
-def dated(text: str, date: str | None) -> str:
+def dated(text: str, date: str | None, period: str | None = None) -> str:
     """``text`` with its article's publication date spelled out ("2016 April"), so a year or month
-    that the question names counts as found in an article published then."""
-    if not date or not re.match(r"\d{4}-\d{2}", date):
-        return text
-    year, month = int(date[:4]), int(date[5:7])
-    return f"{text}\n{year} {MONTHS[month - 1].capitalize() if 1 <= month <= 12 else ''}"
+    that the question names counts as found in an article published then; an article dated only
+    by a period ("2014-04", "2004/2005") counts its month or each of its years."""
+    if date and re.match(r"\d{4}-\d{2}", date):
+        year, month = int(date[:4]), int(date[5:7])
+        return f"{text}\n{year} {MONTHS[month - 1].capitalize() if 1 <= month <= 12 else ''}"
+    if parsed := parse_period(period):
+        _label, first, last = parsed
+        years = " ".join(str(y) for y in range(first.year, last.year + 1))
+        one_month = (first.year, first.month) == (last.year, last.month)
+        return f"{text}\n{years} {MONTHS[first.month - 1].capitalize() if one_month else ''}"
+    return text
 
 
 _ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")

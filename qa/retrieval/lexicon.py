@@ -26,8 +26,9 @@ from qa.text.terms import lex_terms
 if TYPE_CHECKING:
     from qa.storage.store import ChunkStore
 
-LEXICON_FORMAT = 3  # bump when lex_terms or the cached files change (3: a cache of 2 may be
-# stale, its index killed between the chunk writes and the revision bump of the time)
+LEXICON_FORMAT = 4  # bump when lex_terms or the cached files change (3: a cache of 2 may be
+# stale, its index killed between the chunk writes and the revision bump of the time; 4: accents
+# folded)
 
 
 @dataclass

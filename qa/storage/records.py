@@ -87,4 +87,5 @@ def to_stored(chunk_id: str, meta: dict, text: str) -> StoredChunk:
         char_start=int(meta.get("char_start", 0)),
         char_end=int(meta.get("char_end", 0)),
         date=meta.get("date") or None,
+        date_period=meta.get("date_period") or None,
     )

@@ -1,7 +1,8 @@
 """Word tokens and the one stop list, shared by retrieval, answering, citations and briefings.
 
 One tokenizer (:func:`word_tokens`): runs of letters and digits, keeping hyphenated names, codes and
-numbers whole ("Y-20", "11-day", "200,000" is two tokens, "U.S." stays "U.S"). The variants on
+numbers whole ("Y-20", "11-day", "200,000" is two tokens, "U.S." stays "U.S"), accents folded
+("Đà Nẵng" gives "Da", "Nang"). The variants on
 top of it differ only in what they do to each token:
 
 * :func:`terms` — lower-cased (matching words as written);
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 # Function words: never searched for, never required, never evidence.
@@ -34,10 +36,29 @@ STOPWORDS = frozenset(
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-’'.]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
+# Letters Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans(
+    {"đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE",
+     "œ": "oe", "Œ": "OE", "ı": "i", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th"}
+)
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold_accents(text: str) -> str:
+    """``text`` with Latin letters stripped of their accents ("Türkiye" -> "Turkiye", "Đà Nẵng"
+    -> "Da Nang", "Rzeszów" -> "Rzeszow"), as sklearn's ``strip_accents_unicode`` (NFKD, marks
+    dropped) plus the letters that do not decompose. A place name is written both ways in
+    English news and in questions; the tokenizer reads ASCII letters only, so unfolded it would
+    cut "Nẵng" into "N" and "ng"."""
+    if text.isascii():
+        return text
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)))
+
+
 def word_tokens(text: str) -> list[str]:
-    """The word tokens of ``text`` with their case, curly apostrophes made straight (for name
-    and acronym checks)."""
-    return _WORD_RE.findall(text.replace("’", "'"))
+    """The word tokens of ``text`` with their case, accents folded and curly apostrophes made
+    straight (for name and acronym checks)."""
+    return _WORD_RE.findall(fold_accents(text).replace("’", "'"))
 
 
 def terms(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answering.matching import answer_type_ok, term_in
+from qa.answering.matching import answer_type_ok, dated, term_in
 from qa.retrieval.question import Term, analyse
 from qa.text.terms import lex_terms
 
@@ -31,6 +31,42 @@ def test_numbers_and_quotes_match_literally():
     assert term_in(_term("Did 11-day drills start?", "11-day"), "the 11 day drills")
     assert not term_in(_term("Were 300 jets sent?", "300"), "3000 jets were sent")
     assert term_in(_term('Was "Union Shield" held?', "union shield"), "The Union Shield drills.")
+
+
+def test_names_and_quotes_match_with_or_without_accents():
+    da_nang = [t for t in analyse("Which carrier visited Da Nang?").key_terms if t.kind == "name"]
+    assert [t.text for t in da_nang] == ["da", "nang"]
+    assert all(term_in(t, "The carrier called at Đà Nẵng on Sunday.") for t in da_nang)
+    turkiye = _term("Did Türkiye join the drill?", "turkiye")
+    assert term_in(turkiye, "Turkiye sent a frigate.") and term_in(turkiye, "Türkiye sent a frigate.")
+    quoted = _term('Where is "Świętoszów"?', "świętoszów")
+    assert term_in(quoted, "Tanks left Swietoszow.") and not term_in(quoted, "Tanks left Zagan.")
+    assert lex_terms("Rzeszów") == lex_terms("Rzeszow") == ["rzeszow"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "sentence", "found"),
+    [
+        ("F-35Bs", "Marines flew F-35B jets from the deck.", True),
+        ("F-35B", "Fourteen F-35Bs landed.", True),
+        ("MiG-29s", "Two MiG-29 fighters scrambled.", True),
+        ("F-35B", "An F-35A landed.", False),
+        ("1990s", "In 1990 the pact was signed.", False),  # a decade is no plural
+    ],
+)
+def test_a_designation_matches_in_either_number(asked, sentence, found):
+    term = next(t for t in analyse(f"Which unit flew the {asked}?").key_terms if t.kind == "number")
+    assert term_in(term, sentence) is found
+
+
+def test_an_article_dated_by_a_period_counts_its_month_or_years():
+    year, month = (_term("Where did troops land in April 2014?", w) for w in ("2014", "april"))
+    assert term_in(year, dated("Troops landed at Swidwin.", None, "2014-04"))
+    assert term_in(month, dated("Troops landed at Swidwin.", None, "2014-04"))
+    span = dated("Troops landed.", None, "2004/2005")
+    assert term_in(_term("What happened in 2005?", "2005"), span)
+    assert not term_in(_term("What happened in 2006?", "2006"), span)
+    assert not term_in(year, dated("Troops landed at Swidwin.", None, None))
 
 
 def test_content_words_match_by_stem():
