@@ -30,8 +30,21 @@ _WIRE_DATELINE_RE = re.compile(
     r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z][\w.'’ -]{1,25}?){0,2},\s*"
     r"(?P<date>(?:\d{1,2}\s+)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
     r"\s+(?:\d{1,2},?\s+)?\d{4})"
-    r"\s*(?:\([^()]{1,30}\))?\s*(?:--?|–|—)\s",
+    r"\s*(?:\([^()]{1,30}\))?\s*(?:--?|–|—)(?:\s|$)",
 )
+# A byline above the story ("By Jane Smith", "By Defence Correspondent") names no article.
+_BYLINE_RE = re.compile(r"^by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|of|the|,)){0,7},?$", re.IGNORECASE)
+_MARKUP_RE = re.compile(r"[*_]{1,3}|^#{1,6}\s+")  # Markdown emphasis and a heading's hashes
+
+
+def _unmarked(line: str) -> str:
+    """A line without Markdown emphasis or heading marks ("**Published:** 3 May" -> "Published: 3 May")."""
+    return _MARKUP_RE.sub("", line.strip()).strip()
+
+
+def _is_dateline(line: str) -> bool:
+    plain = _unmarked(line)
+    return bool(_DATELINE_RE.match(plain) or _WIRE_DATELINE_RE.match(plain))
 
 
 _LEDE_TITLE = 100  # characters of a first sentence used as a title
@@ -136,9 +149,14 @@ def split_headlines(text: str) -> tuple[str | None, list[str]]:
     article opens with several headline-like lines, the one sharing most words with the body
     is the title and the others, sharing few, are links to drop.
     """
-    # A dateline ("Published 4 April 2023") is neither a headline nor a stray link: it is passed
-    # over here and kept in the text, where find_dateline reads it.
-    lines = [ln for ln in (raw.strip() for raw in text.split("\n")) if ln and not _DATELINE_RE.match(ln)]
+    # A dateline ("Published 4 April 2023", "SYDNEY, July 24, 2023 —") is neither a headline nor
+    # a stray link: it is passed over here and kept in the text, where find_dateline reads it. A
+    # byline is passed over too. A Markdown heading is read without its hashes and emphasis.
+    lines = [
+        _unmarked(ln) if ln.startswith("#") else ln
+        for ln in (raw.strip() for raw in text.split("\n"))
+        if ln and not _is_dateline(ln) and not _BYLINE_RE.match(_unmarked(ln))
+    ]
     leading: list[str] = []
     for ln in lines[:4]:
         if not _is_headline_like(ln) or ln.endswith((".", "?", "!", "”", '"')) and len(ln.split()) > 12:
@@ -195,7 +213,7 @@ def normalise_date(value: str | None) -> str | None:
 def find_dateline(text: str) -> str | None:
     """A publication date from a dateline among the first lines: one of its own ("Published 8
     July 2024") or a wire story's opening ("WARSAW, May 3, 2024 (Reuters) - ...")."""
-    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:6]:
+    for line in [_unmarked(ln) for ln in text.split("\n") if ln.strip()][:6]:
         m = _DATELINE_RE.match(line)
         found = normalise_date(m.group(3)) if m else None
         if not found and (wire := _WIRE_DATELINE_RE.match(line)):

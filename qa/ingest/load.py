@@ -21,6 +21,7 @@ from qa.ingest.files import (
     size_limit,
     too_large,
 )
+from qa.ingest.front_matter import FrontMatter, split_front_matter
 from qa.ingest.jsonl import read_jsonl
 from qa.models import RawArticle, SkippedInput
 from qa.text.controls import valid_text
@@ -63,7 +64,18 @@ def read_file(path: Path, limits: IngestSettings | None = None) -> Iterator[RawA
     if path.suffix.lower() in HTML_SUFFIXES:
         yield from _read_html(path, text, limits)
     else:
-        yield RawArticle(source_key=display_name(path.resolve()), path=display_path(path), source=display_name(path.name), text=text)
+        meta, body = split_front_matter(text)
+        meta = meta or FrontMatter()
+        yield RawArticle(
+            source_key=display_name(path.resolve()),
+            path=display_path(path),
+            source=display_name(path.name),
+            text=body,
+            title=meta.title,
+            date=meta.date,
+            publisher=meta.publisher,
+            url=meta.url,
+        )
 
 
 # Dates only from what the page says about itself: meta tags, JSON-LD, <time>, the URL, a full
