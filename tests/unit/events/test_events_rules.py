@@ -128,3 +128,23 @@ def test_an_articles_alignments_with_shared_parties_or_organisation_merge():
     events = group_article(frames, art)
     assert [sorted(e.participants) for e in events] == [["Finland", "NATO"], ["Australia", "Japan"]]
     assert len(events[0].evidence) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "hosts", "located"),
+    [
+        # A demonym after "to" is a place only before a place noun (probe: North Korea became the
+        # host of Freedom Shield from "to respond to North Korean nuclear threats").
+        ("Lee said the exercise would help the alliance respond to North Korean nuclear threats.", [], []),
+        ("The drills moved troops to Estonian bases.", ["Estonia"], []),
+        ("The frigates sailed into Chinese territorial waters for the exercise.", ["China"], []),
+        # An attribution is no place ("according to South Korea's Joint Chiefs of Staff").
+        ("The exercise will run for 11 days, according to South Korea's Joint Chiefs of Staff.", [], []),
+        ("The exercise was held in Poland.", ["Poland"], []),
+    ],
+)
+def test_a_country_is_a_host_or_location_only_where_the_sentence_places_something(text, hosts, located):
+    from qa.events.frame import find_participants
+
+    _parts, found_hosts, found_located, _where = find_participants(text, find_mentions(text), "exercise")
+    assert (found_hosts, found_located) == (hosts, located)
