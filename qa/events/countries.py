@@ -148,6 +148,9 @@ def resolve_country(text: str) -> CountryMatch | None:
 # Armed services, commands and ship prefixes that stand for their country (a unit counts for its
 # country, as a demonym does). A general table of well-known services, not of any one article's
 # units; names a country shares with others ("Navy", "Air Force" alone, "AFP") are left out.
+# A ship prefix with the ship's name, so that the name's words are not read on their own: "HMS
+# Prince of Wales" is a British ship, not Wales; "USS Ronald Reagan" names no person.
+_SHIP_NAME = r" [A-Z][\w’'.-]*(?:(?: of| of the| the)? [A-Z][\w’'.-]*){0,4}"
 SERVICES: dict[str, tuple[str, ...]] = {
     "United States": (
         r"U\.?S\.? (?:Army|Navy|Air Force|Marines?|Marine Corps|Coast Guard|Space Force|Forces)",
@@ -156,25 +159,25 @@ SERVICES: dict[str, tuple[str, ...]] = {
         r"Green Berets", r"Seabees", r"USAF", r"USN", r"Pentagon",
         r"(?:INDOPACOM|CENTCOM|EUCOM|AFRICOM|SOUTHCOM|NORTHCOM|SOCOM)",
         r"U\.?S\.? (?:Indo-Pacific|Central|European|Africa|Southern|Northern|Pacific) Command",
-        r"USS(?= [A-Z])", r"USNS(?= [A-Z])",
+        r"USS" + _SHIP_NAME, r"USNS" + _SHIP_NAME,
     ),
     "United Kingdom": (
-        r"Royal Navy", r"Royal Air Force", r"RAF", r"Royal Marines", r"British Army", r"HMS(?= [A-Z])",
+        r"Royal Navy", r"Royal Air Force", r"RAF", r"Royal Marines", r"British Army", r"HMS" + _SHIP_NAME,
     ),
     "China": (r"PLA(?:N|AF)?", r"People['’]s Liberation Army(?: Navy| Air Force)?", r"People['’]s Armed Police"),
     "Germany": (r"Bundeswehr", r"Luftwaffe", r"Deutsche Marine"),
     "Japan": (
         r"J[MGA]SDF", r"(?:Japan )?(?:Maritime |Ground |Air )?Self-Defen[cs]e Forces?",
     ),
-    "South Korea": (r"ROK(?: Army| Navy| Air Force| Marine Corps)?", r"ROKS(?= [A-Z])"),
-    "Australia": (r"ADF", r"RAAF", r"Royal Australian (?:Navy|Air Force)", r"HMAS(?= [A-Z])"),
-    "Canada": (r"RCAF", r"Royal Canadian (?:Navy|Air Force)", r"HMCS(?= [A-Z])"),
-    "New Zealand": (r"RNZAF", r"NZDF", r"Royal New Zealand (?:Navy|Air Force)", r"HMNZS(?= [A-Z])"),
+    "South Korea": (r"ROK(?: Army| Navy| Air Force| Marine Corps)?", r"ROKS" + _SHIP_NAME),
+    "Australia": (r"ADF", r"RAAF", r"Royal Australian (?:Navy|Air Force)", r"HMAS" + _SHIP_NAME),
+    "Canada": (r"RCAF", r"Royal Canadian (?:Navy|Air Force)", r"HMCS" + _SHIP_NAME),
+    "New Zealand": (r"RNZAF", r"NZDF", r"Royal New Zealand (?:Navy|Air Force)", r"HMNZS" + _SHIP_NAME),
     "Israel": (r"IDF", r"Israel Defen[cs]e Forces"),
     "Russia": (r"Spetsnaz", r"VDV", r"Rosgvardia"),
-    "Turkey": (r"TCG(?= [A-Z])",),
-    "Philippines": (r"BRP(?= [A-Z])",),
-    "Netherlands": (r"HNLMS(?= [A-Z])",),
+    "Turkey": (r"TCG" + _SHIP_NAME,),
+    "Philippines": (r"BRP" + _SHIP_NAME,),
+    "Netherlands": (r"HNLMS" + _SHIP_NAME,),
     "India": (r"Indian (?:Army|Navy|Air Force)",),
 }
 

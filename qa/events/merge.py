@@ -44,7 +44,7 @@ def merge_into(target: Event, other: Event) -> None:
 
 def same_event(a: Event, b: Event) -> bool:
     """Exercises: the same name, or (unnamed) shared participants with a shared place, start day,
-    or month and host. Alliances: the same parties and kind of relation. Deployments: the same
+    or month and known host. Alliances: the same parties and kind of relation. Deployments: the same
     parties and host."""
     if a.kind != b.kind:
         return False
@@ -57,7 +57,9 @@ def same_event(a: Event, b: Event) -> bool:
         places = {p.lower() for p in a.places} & {p.lower() for p in b.places}
         dates = a.months & b.months
         same_days = is_iso(a.start) and a.start == b.start
-        return bool(places or same_days or (dates and (a.host == b.host)))
+        # A shared month is enough only with a shared, known host: two unnamed exercises of the
+        # same allies in one month, hosts unknown, are as likely two exercises as one.
+        return bool(places or same_days or (dates and a.host and a.host == b.host))
     if a.kind == "alliance":
         return set(a.participants) == set(b.participants) and a.notes.relation_kind == b.notes.relation_kind
     return set(a.participants) == set(b.participants) and (a.host or "") == (b.host or "")

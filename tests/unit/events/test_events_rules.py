@@ -148,3 +148,16 @@ def test_a_country_is_a_host_or_location_only_where_the_sentence_places_somethin
 
     _parts, found_hosts, found_located, _where = find_participants(text, find_mentions(text), "exercise")
     assert (found_hosts, found_located) == (hosts, located)
+
+
+@pytest.mark.parametrize(
+    ("text", "ship", "country"),
+    [
+        ("The carrier HMS Prince of Wales will lead the contribution.", "HMS Prince of Wales", "United Kingdom"),
+        ("USS Ronald Reagan (CVN 76) sailed with the escorts.", "USS Ronald Reagan", "United States"),
+        ("The Philippine frigate BRP Jose Rizal joined them.", "BRP Jose Rizal", "Philippines"),
+    ],
+)
+def test_a_ship_is_its_navys_country_and_its_name_names_no_other(text, ship, country):
+    assert [(text[a:b], c) for a, b, c in find_services(text)] == [(ship, country)]
+    assert "Wales" not in {m.country for m in find_mentions(text)}

@@ -72,7 +72,12 @@ def test_named_exercises_match_by_name_without_the_year():
 def test_unnamed_exercises_need_shared_parties_and_a_shared_place_day_or_month():
     a = _exercise(participants=["China", "Belarus"], places=["Brest"], months=[7])
     assert same_event(a, _exercise(participants=["Belarus", "China"], places=["brest"]))
-    assert same_event(a, _exercise(participants=["China", "Belarus"], months=[7]))  # same month, same (no) host
+    # A shared month needs a shared, known host: unknown on both sides, two reports of the same
+    # allies drilling in one month are as likely two exercises (a probe merged Northern Forest 24
+    # in Finland with a US–UK drill off the Philippines that way).
+    assert not same_event(a, _exercise(participants=["China", "Belarus"], months=[7]))
+    hosted = _exercise(participants=["China", "Belarus"], months=[7], host="Belarus")
+    assert same_event(hosted, _exercise(participants=["China", "Belarus"], months=[7], host="Belarus"))
     assert not same_event(a, _exercise(participants=["China", "Belarus"], months=[9]))
     assert not same_event(a, _exercise(participants=["China", "Russia"], places=["Brest"]))  # one shared party of two
 
