@@ -178,15 +178,17 @@ def relations_table(pairs, sources, offline: bool) -> None:
         _out.print("no pairs: no exercise, alliance or deployment names two participants")
         return
     table = Table(header_style="bold", expand=True)
+    # A date ("2024-04-22") and a kind ("deployment") are never cut: those columns keep their
+    # width and the pair and sources columns share the rest; source numbers wrap whole.
     table.add_column("Pair (records)", ratio=3, overflow="fold")
-    table.add_column("Kinds", ratio=1)
+    table.add_column("Kinds", min_width=10, max_width=12)
     table.add_column("Events", justify="right", width=6)
-    table.add_column("When", ratio=1, overflow="fold")
-    table.add_column("Sources", ratio=1, style="cyan", overflow="fold")
+    table.add_column("When", min_width=10, max_width=12, overflow="fold")
+    table.add_column("Sources", ratio=1, min_width=6, style="cyan", overflow="fold")
     for r in pairs:
         table.add_row(
             f"[bold]{escape(r.label)}[/bold]\n[dim]{escape('; '.join(r.names))}[/dim]", ", ".join(r.kinds), str(r.count),
-            escape(r.when), escape("".join(f"[{n}]" for n in r.citations)),
+            escape(r.when), escape(" ".join(f"[{n}]" for n in r.citations)),
         )
     _out.print(table)
     _out.print()

@@ -4,6 +4,7 @@ sources, and the same pairs as JSON with the citations they refer to."""
 from __future__ import annotations
 
 import json
+import re
 
 from tests.conftest import run_main
 
@@ -30,4 +31,7 @@ def test_relations_table(seed_index, capsys):
     assert "Belarus – China" in out and "China – Russia" in out
     assert "Sources:" in out and "Brest" in out.split("Sources:", 1)[1]
     assert "pairs" in out.splitlines()[-1]
+    table = out.split("Sources:", 1)[0]  # 80 columns, as rich prints when not on a terminal
+    assert not re.search(r"\[\d*\s*│|│\s*\d+\]", table)  # a source number is never cut across lines
+    assert "exercise " in table and not re.search(r"\d{4}-\d{0,2}\s*│", table)  # nor a kind or a date
     assert "offline" in err  # the extractive-mode note goes to stderr, not into the table
