@@ -31,7 +31,9 @@ _BOILERPLATE = [
     r"^(\d+ )?comments?\s*$",
     r"^posted (in|by)\b.{0,80}$",
     r"^(image|photo|picture|video)( source| caption)?\s*:",
-    r"^(getty images|reuters|afp|ap|epa|pa media)\s*$",
+    r"^[-–—]?\s*(getty images|reuters|afp|ap|epa|pa media)\s*$",
+    r"^(tags|topics|categories|filed under)\s*:",
+    r"^([-*_=~]\s*){3,}$",  # a Markdown rule ("---", "* * *"), markup with no words
 ]
 _BOILERPLATE_RE = re.compile("|".join(f"(?:{p})" for p in _BOILERPLATE), re.IGNORECASE)
 

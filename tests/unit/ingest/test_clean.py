@@ -65,9 +65,15 @@ def test_boilerplate_patterns_are_line_anchored():
         "Copyright 2024 Some Media Ltd. All rights reserved.",
         "Troops unload equipment at the base Credit: Ministry of Defence",
         "Photo: Reuters",
+        "- AFP",
+        "Tags: Armenia, CSTO, Russia",
+        "---",
+        "* * *",
     ]
     keep = [
         "The ministry said copyright rules did not apply to the drills.",
+        "Tags on the vehicles identified the unit.",
+        "- 300 troops from Poland",
         "Officials will share details of the exercise next week.",
         "Credit for the idea went to the defence minister, who proposed the drills in May.",
     ]
