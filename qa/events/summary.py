@@ -9,6 +9,7 @@ from qa.events.countries import resolve_country
 from qa.events.mentions import find_mentions
 from qa.events.organisations import ORG_HEADS
 from qa.events.record import Event, unique_in_order
+from qa.text.dates import WEEKDAYS, weekday_day
 
 
 def finish_record(ev: Event) -> None:
@@ -33,9 +34,23 @@ def finish_record(ev: Event) -> None:
     elif ev.kind == "deployment":
         if not ev.location and ev.places:
             ev.location = ev.places[0]
+    if not ev.start and (ev.dates_text or "").lower() in WEEKDAYS:
+        ev.start = _weekday_start(ev)
     ev.set_type(relation_default="cooperate-civil")
     if not ev.summary:
         ev.summary = summarise(ev)
+
+
+def _weekday_start(ev: Event) -> str | None:
+    """A record dated only by a weekday ("launched on Monday"), dated by it against its article's
+    date. Done last, on the finished record: a weekday is a guess within a week, and it must not
+    split or join records the way a date written out does."""
+    published = {a.doc_id: a.published for a in ev.articles}
+    for s in ev.evidence:
+        day = published.get(s.chunk.doc_id)
+        if day is not None and (found := weekday_day(s.text, day)):
+            return found
+    return None
 
 
 def _join(items: list[str]) -> str:

@@ -173,8 +173,10 @@ _MONTH_ONLY_RE = re.compile(
     rf"(?P<m>{MONTH_RE})(?:\s+(?P<y>{YEAR_RE}))?\b"
 )
 _WEEKDAY_RE = re.compile(
-    r"\b(?:on|from|until|by|next|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"\b(?P<word>on|from|until|by|next|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
+# Words that put a sentence's weekday ahead of the article ("will begin on Monday").
+_AHEAD_RE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|plans? to|planned|scheduled|set to|next)\b", re.IGNORECASE)
 _DURATION_RE = re.compile(
     r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"twenty|thirty)[- ](day|week|month|hour)s?(?:-long)?\b|\b(?:last(?:s|ing)?|for)\s+(\d{1,3}|one|two|three|"
@@ -233,5 +235,21 @@ def find_dates(sentence: str, published: date | None = None) -> DateInfo:
         return info
     wd = _WEEKDAY_RE.search(sentence)
     if wd:
-        info.text = wd.group(1)
+        info.text = wd.group(2)
     return info
+
+
+def weekday_day(sentence: str, published: date) -> str | None:
+    """The ISO day a news sentence means by its weekday ("on Monday"): the last one on or
+    before the article's date ("troops arrived on Monday"), or, in a sentence about what is to
+    come ("will begin on Monday"), the first one on or after it; "next" and "last" Monday are
+    never the day itself. None when the sentence names no weekday."""
+    wd = _WEEKDAY_RE.search(sentence)
+    if wd is None:
+        return None
+    forward = (WEEKDAYS.index(wd.group(2).lower()) - published.weekday()) % 7
+    back = (7 - forward) % 7
+    if wd["word"] in ("next", "last"):
+        forward, back = forward or 7, back or 7
+    ahead = wd["word"] == "next" or (wd["word"] != "last" and _AHEAD_RE.search(sentence) is not None)
+    return (published + timedelta(days=forward) if ahead else published - timedelta(days=back)).isoformat()

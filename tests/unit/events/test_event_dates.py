@@ -15,6 +15,7 @@ from qa.text.dates import (
     is_iso,
     month_number,
     parse_day,
+    weekday_day,
 )
 
 PUBLISHED = date(2022, 8, 17)
@@ -69,3 +70,18 @@ def test_a_day_a_month_a_weekday_and_a_duration():
     assert (info.text, info.duration, info.months) == ("Monday", "for two weeks", set())
     info = find_dates("No date at all here.")
     assert (info.start, info.end, info.text, info.months, info.duration) == (None, None, None, set(), None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("South Korea and the US on Monday launched the exercise.", "2024-01-15"),  # the day itself
+        ("Troops arrived on Saturday.", "2024-01-13"),
+        ("The drills will begin on Thursday.", "2024-01-18"),
+        ("Ships sail next Monday.", "2024-01-22"),
+        ("The exercise ended last Monday.", "2024-01-08"),
+        ("No weekday here, only March 4.", None),
+    ],
+)
+def test_a_weekday_is_read_against_the_articles_date(sentence, day):
+    assert weekday_day(sentence, date(2024, 1, 15)) == day  # a Monday

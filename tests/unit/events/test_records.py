@@ -58,6 +58,19 @@ def test_an_article_becomes_one_record_per_event():
     assert (deployment.participants, deployment.host, deployment.cameo) == (["Russia"], "Belarus", "154")
 
 
+def test_a_record_dated_only_by_a_weekday_gets_that_day_at_the_end():
+    text = "Polish and Lithuanian troops began joint drills near Suwalki on Monday."
+    art = article(text, date="2024-03-02")  # a Saturday
+    (exercise,) = group_article(article_frames(art, _Context([art])), art)
+    assert (exercise.start, exercise.dates_text) == (None, "Monday")  # while records are grouped
+    finish_record(exercise)
+    assert (exercise.start, exercise.dates_text) == ("2024-02-26", "Monday")
+    undated = article(text, date=None)
+    (exercise,) = group_article(article_frames(undated, _Context([undated])), undated)
+    finish_record(exercise)
+    assert exercise.start is None
+
+
 def _exercise(name="", *, named=False, participants=(), places=(), months=(), start=None, host=None) -> Event:
     return Event("exercise", name, list(participants), host=host, places=list(places), start=start, named=named, months=set(months))
 
