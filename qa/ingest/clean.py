@@ -9,7 +9,7 @@ from datetime import date
 from qa.models import Document, RawArticle
 from qa.text.boilerplate import is_boilerplate
 from qa.text.controls import strip_controls
-from qa.text.dates import parse_period
+from qa.text.dates import MONTH_RE, YEAR_RE, parse_period
 from qa.text.spans import clip, sentence_spans
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -28,12 +28,11 @@ _DATELINE_RE = re.compile(
 # "May 3" alone would be dated to whatever year the reader parses it in.
 _WIRE_DATELINE_RE = re.compile(
     r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z][\w.'’ -]{1,25}?){0,2},\s*"
-    r"(?P<date>(?:\d{1,2}\s+)?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-    r"\s+(?:\d{1,2},?\s+)?\d{4})"
+    rf"(?P<date>(?:\d{{1,2}}\s+)?(?i:{MONTH_RE})\s+(?:\d{{1,2}},?\s+)?{YEAR_RE})"
     r"\s*(?:\([^()]{1,30}\))?\s*(?:--?|–|—)(?:\s|$)",
 )
 # A byline above the story ("By Jane Smith", "By Defence Correspondent") names no article.
-_BYLINE_RE = re.compile(r"^by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|of|the|,)){0,7},?$", re.IGNORECASE)
+_BYLINE_RE = re.compile(r"^(?i:by)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|of|the|,)){0,7},?$")
 _MARKUP_RE = re.compile(r"[*_]{1,3}|^#{1,6}\s+")  # Markdown emphasis and a heading's hashes
 
 
@@ -42,9 +41,12 @@ def _unmarked(line: str) -> str:
     return _MARKUP_RE.sub("", line.strip()).strip()
 
 
-def _is_dateline(line: str) -> bool:
-    plain = _unmarked(line)
-    return bool(_DATELINE_RE.match(plain) or _WIRE_DATELINE_RE.match(plain))
+def _stands_apart(plain: str) -> bool:
+    """A line that is a dateline or a byline alone, not a headline ("Published 4 April 2023",
+    "SYDNEY, July 24, 2023 —", "By Jane Smith"); a wire lede that opens with its dateline is
+    a paragraph of the story."""
+    wire = _WIRE_DATELINE_RE.match(plain)
+    return bool(_DATELINE_RE.match(plain) or wire and not plain[wire.end():].strip() or _BYLINE_RE.match(plain))
 
 
 _LEDE_TITLE = 100  # characters of a first sentence used as a title
@@ -149,14 +151,19 @@ def split_headlines(text: str) -> tuple[str | None, list[str]]:
     article opens with several headline-like lines, the one sharing most words with the body
     is the title and the others, sharing few, are links to drop.
     """
-    # A dateline ("Published 4 April 2023", "SYDNEY, July 24, 2023 —") is neither a headline nor
-    # a stray link: it is passed over here and kept in the text, where find_dateline reads it. A
-    # byline is passed over too. A Markdown heading is read without its hashes and emphasis.
-    lines = [
-        _unmarked(ln) if ln.startswith("#") else ln
-        for ln in (raw.strip() for raw in text.split("\n"))
-        if ln and not _is_dateline(ln) and not _BYLINE_RE.match(_unmarked(ln))
-    ]
+    # A dateline or byline standing apart is neither a headline nor a stray link: it is passed
+    # over here and kept in the text, where find_dateline reads a dateline. A Markdown heading is
+    # read without its hashes and emphasis; a stray is returned as written, to be removed.
+    written: list[str] = []
+    lines: list[str] = []  # as read
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        plain = _unmarked(line)
+        if not _stands_apart(plain):
+            written.append(line)
+            lines.append(plain if line.startswith("#") else line)
     leading: list[str] = []
     for ln in lines[:4]:
         if not _is_headline_like(ln) or ln.endswith((".", "?", "!", "”", '"')) and len(ln.split()) > 12:
@@ -171,7 +178,7 @@ def split_headlines(text: str) -> tuple[str | None, list[str]]:
     body = "\n".join(lines[len(leading):])
     scores = [_overlap(ln, body) for ln in leading]
     best = max(range(len(leading)), key=lambda i: scores[i])
-    strays = [ln for i, ln in enumerate(leading) if i != best and scores[i] < 0.5 * scores[best]]
+    strays = [written[i] for i in range(len(leading)) if i != best and scores[i] < 0.5 * scores[best]]
     return leading[best].rstrip(".").strip(), strays
 
 

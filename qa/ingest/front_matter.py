@@ -31,21 +31,23 @@ class FrontMatter:
 
 def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
     """(its metadata, the text below the block), or (None, ``text``) when it has no block."""
+    original = text
+    text = text.replace("\r\n", "\n")  # as cleaning will read it anyway
     m = _BLOCK_RE.match(text)
     if not m:
-        return None, text
+        return None, original
     import yaml
 
     try:
         data = yaml.safe_load(m["yaml"] or "")
     except yaml.YAMLError:
-        return None, text
+        return None, original
     if not isinstance(data, dict):
-        return None, text
+        return None, original
     lowered = {str(k).strip().lower(): v for k, v in data.items()}
-    found = {name: _scalar(next((lowered[k] for k in keys if k in lowered), None)) for name, keys in _FIELDS.items()}
+    found = {name: next(filter(None, (_scalar(lowered.get(k)) for k in keys)), None) for name, keys in _FIELDS.items()}
     if not any(found.values()):
-        return None, text
+        return None, original
     return FrontMatter(**found), text[m.end():]
 
 

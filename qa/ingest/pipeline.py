@@ -237,7 +237,7 @@ class _Writer:
                 self.old_versions.add(doc_id)
             elif self._gone_from_folder(entry, prune_under) and doc_id not in self.claimed:
                 self.old_versions.add(doc_id)
-                self.report.removed.append(entry.labels.get("source") or entry.source_key)
+                self.report.removed.append(_shown(entry.source_key))
         self._drop_versions(self.old_versions)
 
     def _relabel(self, doc: Document) -> None:

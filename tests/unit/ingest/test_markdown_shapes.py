@@ -61,3 +61,26 @@ def test_a_byline_and_a_dateline_on_their_own_lines_are_neither_title_nor_lost(t
     assert "SYDNEY, July 24, 2023 —" in doc.text
     untitled = _doc(tmp_path, "wire.txt", "By Jane Smith\nSYDNEY, July 24, 2023 —\n\n" + BODY)
     assert untitled.title == "wire" and untitled.date == "2023-07-24"  # the file's name, not the byline
+
+
+def test_a_stray_markdown_heading_above_the_real_one_is_dropped_not_fatal(tmp_path):
+    doc = _doc(tmp_path, "two.md", "# Russia moves missiles to Kaliningrad\n\n# China to join Belarus drills\n\n"
+                                   "China will join Belarus drills near Brest this week, the ministry said. Chinese troops arrived.\n")
+    assert doc.title == "China to join Belarus drills" and "Kaliningrad" not in doc.text
+
+
+def test_front_matter_with_windows_line_ends_and_an_empty_title(tmp_path):
+    doc = _doc(tmp_path, "crlf.md", "---\r\ntitle:\r\nheadline: Sabre opens\r\ndate: 2023-07-24\r\n---\r\n" + BODY)
+    assert (doc.title, doc.date) == ("Sabre opens", "2023-07-24") and "headline" not in doc.text
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("By sea and air\n\n" + BODY, "By sea and air"),  # a headline, not a byline
+        ("WARSAW, May 3, 2024 (Reuters) - Polish troops began drills.\n\nThey go on next week, officials said.\n",
+         "WARSAW, May 3, 2024 (Reuters) - Polish troops began drills"),  # a wire lede is no lone dateline
+    ],
+)
+def test_what_only_looks_like_a_byline_or_a_dateline_can_still_be_the_title(tmp_path, text, title):
+    assert _doc(tmp_path, "t.txt", text).title == title
