@@ -7,6 +7,7 @@ from ``countryinfo``. Both are imported lazily (country_converter imports pandas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,8 +184,6 @@ SERVICES: dict[str, tuple[str, ...]] = {
 
 
 def _service_re():
-    import re
-
     alts = [f"(?P<s{i}>{p})" for i, (_, pats) in enumerate(SERVICES.items()) for p in [("|".join(pats))]]
     return re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w-])")
 
@@ -194,9 +193,7 @@ _SERVICE_COUNTRIES = tuple(SERVICES)
 
 
 def find_services(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, country) of each armed service, command or ship prefix named in ``text``."""
-    import re
-
+    """(start, end, country) of each armed service, command or ship (with its name) named in ``text``."""
     out = []
     for m in SERVICE_RE.finditer(text):
         idx = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
@@ -206,8 +203,26 @@ def find_services(text: str) -> list[tuple[int, int, str]]:
         owner = resolve_country(re.sub(r"[’']s?$", "", before.group(1))) if before else None
         if owner is not None and owner.kind != "capital" and owner.name != country:
             continue
-        out.append((m.start(), m.end(), country))
+        out.append((m.start(), _ship_name_end(text, m.start(), m.end()), country))
     return out
+
+
+_SHIP_WORD_RE = re.compile(r" (of |of the |the )?([A-Z][\w’'.-]*)")
+
+
+def _ship_name_end(text: str, start: int, end: int) -> int:
+    """Where a ship's name ends: before a later word that is a country ("HMS Queen Elizabeth Leads
+    Japan Drills", a headline in title case), unless "of" ties it to the name ("Prince of Wales").
+    The first word is always the name's ("USS America")."""
+    first = _SHIP_WORD_RE.match(text, text.index(" ", start, end)) if " " in text[start:end] else None
+    if first is None:
+        return end
+    pos = first.end()
+    while pos < end and (word := _SHIP_WORD_RE.match(text, pos)) and word.end() <= end:
+        if not word[1] and resolve_country(word[2]) is not None:
+            return pos
+        pos = word.end()
+    return end
 
 
 @lru_cache(maxsize=1)
@@ -253,8 +268,6 @@ MILITARY_PUBLISHERS: dict[str, tuple[str, ...]] = {
 
 def publisher_country(source: str) -> str | None:
     """The country whose military publishes ``source`` (a URL or a source line), None otherwise."""
-    import re
-
     for host in re.findall(r"(?:[a-z]+://)?((?:[\w-]+\.)+[a-z]{2,})(?=[/\s]|$)", (source or "").lower()):
         for country, domains in MILITARY_PUBLISHERS.items():
             if any(host == d or host.endswith("." + d) for d in domains):

@@ -71,6 +71,8 @@ def find_participants(sentence: str, mentions: list[Mention], kind: str) -> tupl
         if not countries:
             continue
         first, last = group[0], group[-1]
+        if first.role == "mentioned":
+            continue  # neither a party nor a place: "to respond to North Korean threats"
         before = sentence[: first.start]
         after = sentence[last.end :]
         if first.role == "location":

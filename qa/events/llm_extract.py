@@ -92,28 +92,31 @@ def extract_llm(settings: Settings, articles: list[Article], llm: ChatLLM, *, bu
                     continue  # a record the model could not ground in a sentence is dropped
                 events.append(_record(rec, art, evidence))
     offline = _offline_records(settings, failed, articles)
-    finished = {id(e) for e in offline}  # typed and summarised by the offline rules already
-    events = merge_events(events + offline)
-    for ev in events:
-        if id(ev) in finished:
-            continue
-        ev.set_type(relation_default="cooperate")
-        if not ev.summary:
-            ev.summary = summarise(ev)
-    return events
+    from_rules = {id(e) for e in offline}  # finished by the offline rules, once merged, as offline
+    kept = []
+    for ev in merge_events(events + offline):
+        if id(ev) in from_rules:
+            finish_record(ev)
+            if ev.kind == "exercise" and not (ev.participants or ev.named or ev.host or ev.places):
+                continue
+        else:
+            ev.set_type(relation_default="cooperate")
+            if not ev.summary:
+                ev.summary = summarise(ev)
+        kept.append(ev)
+    return kept
 
 
 def _offline_records(settings: Settings, failed: list[Article], articles: list[Article]) -> list[Event]:
-    """The offline extractor's finished records for the articles whose LLM reply was unusable."""
+    """The offline extractor's records (not yet finished) for the articles whose LLM reply was
+    unusable."""
     if not failed:
         return []
     ctx = Context(settings, articles)
     records: list[Event] = []
     for art in failed:
         records.extend(group_article(article_frames(art, ctx), art))
-    for ev in records:
-        finish_record(ev)
-    return [e for e in records if e.kind != "exercise" or e.participants or e.named or e.host or e.places]
+    return records
 
 
 def _record(rec, art: Article, evidence: list) -> Event:

@@ -27,7 +27,7 @@ class Mention:
     kind: str  # "country" | "org" | "place"
     country: str | None = None
     how: str = "name"  # for countries: name | demonym | capital | service
-    role: str = "actor"  # "actor" or "location"
+    role: str = "actor"  # "actor", "location" or "mentioned" (neither: "threats to North Korean ...")
 
 
 _CAP_SEQ_RE = re.compile(
@@ -36,7 +36,7 @@ _CAP_SEQ_RE = re.compile(
 _ACRONYM_DEF_RE = re.compile(r"((?:[A-Z][\w’'\-]*\s+(?:of\s+|for\s+|and\s+)?){1,7})\(([A-Z][A-Za-z0-9]{1,7})\)")
 _LOC_BEFORE_RE = re.compile(
     # "to" but not an attribution or a cause ("according to South Korea's Joint Chiefs")
-    r"(?:\b(?:near|in|at|into|(?<!according )(?<!due )(?<!owing )(?<!thanks )to|off|outside|around|across|along|towards?|over|opposite|inside|within|"
+    r"(?:\b(?:near|in|at|into|(?P<to>(?<!according )(?<!due )(?<!owing )(?<!thanks )to)|off|outside|around|across|along|towards?|over|opposite|inside|within|"
     r"border(?:ing| with)?|bordering|of the coast of|coast of|close to|territory of|soil of|north of|"
     r"south of|east of|west of|invasion of|war in|war on|attacks? on|against)\s+(?:the\s+)?(?:(?:north|south|east|west|central|eastern|western|northern|southern|"
     r"north-eastern|north-western|south-eastern|south-western|neighbouring|neighboring)\s+)?)$",
@@ -47,8 +47,8 @@ _LOC_AFTER_RE = re.compile(
     r"town|city|capital|region|frontier|side of the border|island|islands|base)\b",
     re.IGNORECASE,
 )
-# A demonym after such a word names a place only before a place noun ("into Chinese waters",
-# "to Estonian bases"), not before anything else ("to respond to North Korean threats").
+# A demonym after "to" names a place only before a place noun ("to Estonian bases"), not before
+# anything else ("to respond to North Korean threats"): such a country is only mentioned.
 _PLACE_NOUN_AFTER_RE = re.compile(
     r"^(?:[’']s)?\s*(?:[\w-]+\s+){0,2}?(?:border|coast|coastline|waters|territor(?:y|ies|ial)|airspace|soil|"
     r"towns?|city|cities|capital|regions?|frontier|islands?|bases?|ports?|mainland|peninsula|provinces?|seas?)\b",
@@ -93,8 +93,10 @@ def find_mentions(sentence: str, orgs: dict[str, str] | None = None) -> list[Men
     for mention in out:
         before = sentence[: mention.start]
         after = sentence[mention.end :]
-        place_noun = mention.how != "demonym" or _PLACE_NOUN_AFTER_RE.match(after)
-        if _LOC_BEFORE_RE.search(before[-60:]) and place_noun or _LOC_AFTER_RE.match(after):
+        place = _LOC_BEFORE_RE.search(before[-60:])
+        if place and place["to"] and mention.how == "demonym" and not _PLACE_NOUN_AFTER_RE.match(after):
+            mention.role = "mentioned"
+        elif place or _LOC_AFTER_RE.match(after):
             mention.role = "location"
         elif previous is not None and re.fullmatch(r"\s*(?:,|and|or|&|, and)\s*(?:the\s+)?", sentence[previous.end : mention.start]):
             mention.role = previous.role  # a list shares its role: "near Japan and South Korea"

@@ -48,7 +48,7 @@ def _weekday_start(ev: Event) -> str | None:
     published = {a.doc_id: a.published for a in ev.articles}
     for s in ev.evidence:
         day = published.get(s.chunk.doc_id)
-        if day is not None and (found := weekday_day(s.text, day)):
+        if day is not None and (found := weekday_day(s.text, day, ev.dates_text)):
             return found
     return None
 

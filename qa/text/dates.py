@@ -175,8 +175,12 @@ _MONTH_ONLY_RE = re.compile(
 _WEEKDAY_RE = re.compile(
     r"\b(?P<word>on|from|until|by|next|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
-# Words that put a sentence's weekday ahead of the article ("will begin on Monday").
-_AHEAD_RE = re.compile(r"\b(?:will|shall|is to|are to|is due|are due|plans? to|planned|scheduled|set to|next)\b", re.IGNORECASE)
+# Words that put a weekday ahead of the article ("will begin on Monday"), looked for in the
+# weekday's own clause: "said on Monday that the drills will..." is a past Monday.
+_AHEAD_RE = re.compile(
+    r"\b(?:will|would|shall|is to|are to|is due|are due|plans? to|planned|scheduled|set to|expected to)\b", re.IGNORECASE
+)
+_CLAUSE_START_RE = re.compile(r".*(?:[,;:—–(]|\b(?:and|but|that|which|while|after|before)\b)", re.IGNORECASE | re.DOTALL)
 _DURATION_RE = re.compile(
     r"\b(\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"twenty|thirty)[- ](day|week|month|hour)s?(?:-long)?\b|\b(?:last(?:s|ing)?|for)\s+(\d{1,3}|one|two|three|"
@@ -239,17 +243,20 @@ def find_dates(sentence: str, published: date | None = None) -> DateInfo:
     return info
 
 
-def weekday_day(sentence: str, published: date) -> str | None:
+def weekday_day(sentence: str, published: date, weekday: str | None = None) -> str | None:
     """The ISO day a news sentence means by its weekday ("on Monday"): the last one on or
-    before the article's date ("troops arrived on Monday"), or, in a sentence about what is to
+    before the article's date ("troops arrived on Monday"), or, in a clause about what is to
     come ("will begin on Monday"), the first one on or after it; "next" and "last" Monday are
-    never the day itself. None when the sentence names no weekday."""
-    wd = _WEEKDAY_RE.search(sentence)
+    never the day itself. ``weekday``: read that one ("Monday"), not the first the sentence
+    names. None when the sentence names no (such) weekday."""
+    wd = next((m for m in _WEEKDAY_RE.finditer(sentence) if weekday in (None, m.group(2))), None)
     if wd is None:
         return None
     forward = (WEEKDAYS.index(wd.group(2).lower()) - published.weekday()) % 7
     back = (7 - forward) % 7
     if wd["word"] in ("next", "last"):
         forward, back = forward or 7, back or 7
-    ahead = wd["word"] == "next" or (wd["word"] != "last" and _AHEAD_RE.search(sentence) is not None)
+    before = sentence[: wd.start()]
+    clause = before[m.end():] if (m := _CLAUSE_START_RE.match(before)) else before
+    ahead = wd["word"] == "next" or (wd["word"] != "last" and _AHEAD_RE.search(clause) is not None)
     return (published + timedelta(days=forward) if ahead else published - timedelta(days=back)).isoformat()

@@ -81,7 +81,17 @@ def test_a_day_a_month_a_weekday_and_a_duration():
         ("Ships sail next Monday.", "2024-01-22"),
         ("The exercise ended last Monday.", "2024-01-08"),
         ("No weekday here, only March 4.", None),
+        # Looking ahead is read in the weekday's own clause.
+        ("The ministry said on Monday that the exercise will involve 5,000 troops.", "2024-01-15"),
+        ("Troops arrived on Saturday and will stay for two weeks.", "2024-01-13"),
+        ("The drills, which will end next month, began on Saturday.", "2024-01-13"),
     ],
 )
 def test_a_weekday_is_read_against_the_articles_date(sentence, day):
     assert weekday_day(sentence, date(2024, 1, 15)) == day  # a Monday
+
+
+def test_the_weekday_asked_for_is_the_one_read():
+    sentence = "Officials said on Friday that the drills began on Monday."
+    assert weekday_day(sentence, date(2024, 1, 20), "Monday") == "2024-01-15"
+    assert weekday_day(sentence, date(2024, 1, 20)) == "2024-01-19"

@@ -141,13 +141,16 @@ def test_an_articles_alignments_with_shared_parties_or_organisation_merge():
         # An attribution is no place ("according to South Korea's Joint Chiefs of Staff").
         ("The exercise will run for 11 days, according to South Korea's Joint Chiefs of Staff.", [], []),
         ("The exercise was held in Poland.", ["Poland"], []),
+        ("German and Dutch troops drilled in Lithuanian forests.", ["Lithuania"], []),
+        ("US troops held drills in Estonia near Russian forces.", ["Estonia"], ["Russia"]),  # Russia is no party
     ],
 )
 def test_a_country_is_a_host_or_location_only_where_the_sentence_places_something(text, hosts, located):
     from qa.events.frame import find_participants
 
-    _parts, found_hosts, found_located, _where = find_participants(text, find_mentions(text), "exercise")
+    parts, found_hosts, found_located, _where = find_participants(text, find_mentions(text), "exercise")
     assert (found_hosts, found_located) == (hosts, located)
+    assert "Russia" not in parts and "North Korea" not in parts
 
 
 @pytest.mark.parametrize(
@@ -156,8 +159,14 @@ def test_a_country_is_a_host_or_location_only_where_the_sentence_places_somethin
         ("The carrier HMS Prince of Wales will lead the contribution.", "HMS Prince of Wales", "United Kingdom"),
         ("USS Ronald Reagan (CVN 76) sailed with the escorts.", "USS Ronald Reagan", "United States"),
         ("The Philippine frigate BRP Jose Rizal joined them.", "BRP Jose Rizal", "Philippines"),
+        ("USS America sailed at dawn.", "USS America", "United States"),
     ],
 )
 def test_a_ship_is_its_navys_country_and_its_name_names_no_other(text, ship, country):
     assert [(text[a:b], c) for a, b, c in find_services(text)] == [(ship, country)]
     assert "Wales" not in {m.country for m in find_mentions(text)}
+
+
+def test_a_ships_name_stops_before_a_country_in_a_title_case_headline():
+    text = "HMS Queen Elizabeth Leads Japan Drills In Pacific"
+    assert {m.country for m in find_mentions(text)} == {"United Kingdom", "Japan"}
