@@ -33,26 +33,24 @@ _TITLES = frozenset(
 )
 
 
-_DESIGNATION_RE = re.compile(r"[a-z].*\d|\d.*[a-z]")  # letters and digits: "f-35b", "mig-29", "type 12"
-_PLURAL_DESIGNATION_RE = re.compile(r"^(?=.*[a-z].*s$)(.*\d[a-z]*?)'?s$")
+# Letters and digits, not an ordinal: "F-35B", "MiG-29", not "12th".
+_DESIGNATION_RE = re.compile(r"(?!\d+(?:st|nd|rd|th)$)(?=.*[a-z])(?=.*\d)", re.IGNORECASE)
 
 
 def term_in(term: Term, text: str, stems: set[str] | None = None) -> bool:
     """Whether ``text`` mentions ``term``: numbers and quotes literally, names by stem or a shared
     prefix ("China" ~ "Chinese", "Belarus" ~ "Belarusian"), acronyms with their case; accents
-    folded on both sides ("Da Nang" ~ "Đà Nẵng")."""
-    text = fold_accents(text)
+    folded on both sides ("Da Nang" ~ "Đà Nẵng"; ``lex_terms``, and so ``stems``, fold them)."""
     if term.kind in ("number", "quoted"):
-        # A designation counts in either number: "F-35Bs" ~ "F-35B", "MiG-29" ~ "MiG-29s" (not a
-        # decade: "1990s" is no plural of "1990").
+        # A designation counts in either number ("F-35Bs" ~ "F-35B", "MiG-29" ~ "MiG-29s"): a
+        # lowercase "s" after it, which a variant's capital ("Su-35S") is not.
         written = fold_accents(term.text)
-        singular = _PLURAL_DESIGNATION_RE.sub(r"\1", written) if term.kind == "number" else written
-        pattern = r"[-\s]?".join(re.escape(p) for p in re.split(r"[-\s]+", singular) if p)
-        plural = "(?:'?s)?" if singular != written or _DESIGNATION_RE.search(singular) else ""
-        return re.search(rf"(?<![a-z0-9]){pattern}{plural}(?![a-z0-9])", text.lower().replace("’", "'")) is not None
+        pattern = r"[-\s]?".join(re.escape(p) for p in re.split(r"[-\s]+", written) if p)
+        plural = "(?:'?s)?" if term.plural or _DESIGNATION_RE.match(written) else ""
+        return re.search(rf"(?<![A-Za-z0-9])(?i:{pattern}){plural}(?![A-Za-z0-9])", fold_accents(text).replace("’", "'")) is not None
     if term.acronym:  # with its case, dotted or not ("US" ~ "U.S.")
         dotted = r"\.?".join(re.escape(ch) for ch in term.text.upper())
-        return re.search(rf"(?<![A-Za-z0-9.]){dotted}\.?(?![A-Za-z0-9])", text) is not None
+        return re.search(rf"(?<![A-Za-z0-9.]){dotted}\.?(?![A-Za-z0-9])", fold_accents(text)) is not None
     stems = stems if stems is not None else set(lex_terms(text))
     if term.stem in stems:
         return True

@@ -46,6 +46,9 @@ ORG_NOUNS = frozenset(
 )
 
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.){1,3}[A-Z]\.?")
+# A designation in the plural: a lowercase "s" after its last digit or capital ("F-35Bs",
+# "MiG-29s", "C-130s"); not a variant ("Su-35S"), an ordinal ("12ths") or a decade ("1990s").
+_PLURAL_DESIGNATION_RE = re.compile(r"(?=.*[A-Za-z].*s$)(?!(?:[a-z]+-)?'?\d{2}(?:\d{2})?s$)[\w.-]*[0-9A-Z]s")
 _QUOTED_RE = re.compile(r"[\"“”«»]([^\"“”«»]{2,80})[\"“”«»]")
 
 
@@ -58,6 +61,7 @@ class Term:
     kind: str
     acronym: bool = False  # all capitals in the question ("US", "SCO"): matched with case
     verb: bool = False  # a content word used as the verb: answers often paraphrase it
+    plural: bool = False  # a designation in the plural ("F-35Bs", "MiG-29s"): matched in either number
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,8 @@ def analyse(question: str) -> QuestionInfo:
         if not low or (low in STOPWORDS and not acronym):
             continue
         if any(ch.isdigit() for ch in low):
-            add(Term(low, stem(low), "number"))
+            plural = bool(_PLURAL_DESIGNATION_RE.fullmatch(word))
+            add(Term(low[:-1] if plural else low, stem(low), "number", plural=plural))
             continue
         parts = [p for p in re.split(r"[-.]", low) if p]
         capital = word[:1].isupper() and (i > 0 or low not in _QUESTION_WORDS | _AUX)

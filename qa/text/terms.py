@@ -45,11 +45,11 @@ _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20f
 
 
 def fold_accents(text: str) -> str:
-    """``text`` with Latin letters stripped of their accents ("Türkiye" -> "Turkiye", "Đà Nẵng"
-    -> "Da Nang", "Rzeszów" -> "Rzeszow"), as sklearn's ``strip_accents_unicode`` (NFKD, marks
-    dropped) plus the letters that do not decompose. A place name is written both ways in
-    English news and in questions; the tokenizer reads ASCII letters only, so unfolded it would
-    cut "Nẵng" into "N" and "ng"."""
+    """``text`` with letters stripped of their accents ("Türkiye" -> "Turkiye", "Đà Nẵng" -> "Da
+    Nang", "Rzeszów" -> "Rzeszow"), as sklearn's ``strip_accents_unicode`` (NFKD, marks dropped)
+    plus the Latin letters that do not decompose. A place name is written both ways in English
+    news and in questions; the tokenizer reads ASCII letters and digits only, so unfolded it
+    would cut "Nẵng" into "N" and "ng" (other scripts are decomposed too, and dropped by it)."""
     if text.isascii():
         return text
     return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED)))

@@ -52,6 +52,10 @@ def test_names_and_quotes_match_with_or_without_accents():
         ("MiG-29s", "Two MiG-29 fighters scrambled.", True),
         ("F-35B", "An F-35A landed.", False),
         ("1990s", "In 1990 the pact was signed.", False),  # a decade is no plural
+        ("mid-1990s", "In mid-1990 the pact was signed.", False),
+        ("Su-35", "Two Su-35S jets flew.", False),  # a variant, not a plural
+        ("Su-35S", "Two Su-35 jets flew.", False),
+        ("12th", "Three 12ths of the budget.", False),  # an ordinal
     ],
 )
 def test_a_designation_matches_in_either_number(asked, sentence, found):
