@@ -234,9 +234,11 @@ def clean_article(raw: RawArticle) -> Document:
     text, removed = clean_text(raw.text)
     title, strays = split_headlines(text)
     if strays:
+        # A stray leaves a blank line, so the lines around it are never joined as one
+        # hard-wrapped paragraph (as for any removed line).
         lines = text.split("\n")
         for stray in strays:
-            lines.remove(next(ln for ln in lines if ln.strip() == stray))
+            lines[next(i for i, ln in enumerate(lines) if ln.strip() == stray)] = ""
         text, _ = clean_text("\n".join(lines))
         removed += len(strays)
     # Metadata is printed and stored like the text, so it loses escapes and controls too. A

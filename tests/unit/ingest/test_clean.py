@@ -198,3 +198,11 @@ def test_a_jsonl_record_without_title_is_named_by_its_first_sentence(tmp_path):
     assert record.title.startswith("Polish and Lithuanian troops began") and len(record.title) <= 100
     plain = clean_article(RawArticle("k", tmp_path / "suwalki_drill.txt", "suwalki_drill.txt", text))
     assert plain.title == "suwalki_drill"  # a file's name says what it holds
+
+
+def test_lines_are_never_joined_across_a_removed_stray_headline(tmp_path):
+    # found by the fuzz test: the stray "0" went, and the lines around it were joined as one
+    # hard-wrapped paragraph, making a sentence that is not in the article
+    text = "0000000000000000000000000000000000000000000000AAAA\n0\rAAAA. A"
+    doc = clean_article(RawArticle("k", tmp_path / "f.txt", "f.txt", text))
+    assert "AAAA AAAA" not in doc.text and doc.text.endswith("AAAA. A")
